@@ -1,0 +1,197 @@
+"""The check framework: rules with stable codes, a registry, selection, fingerprints.
+
+A rule is a small function that receives a :class:`Context` and yields :class:`Hit` records;
+the framework turns hits into :class:`~audit.model.Finding` objects (severity, id,
+fingerprint) so that every rule produces one shape. Codes are public API: a family prefix and
+a number, selectable by prefix, never reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from audit.model import Bead, Document, Finding, Segment, Severity, Span
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found; the framework adds code, default severity, id and fingerprint."""
+
+    message: str
+    target: Span | None = None
+    source: Span | None = None
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    suggestion: str | None = None
+    severity: Severity | None = None  # overrides the rule's default for this hit
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    needs: frozenset[str]
+    func: Callable[[Context], Iterable[Hit]]
+
+    @property
+    def family(self) -> str:
+        return self.code.rstrip("0123456789")
+
+
+REGISTRY: dict[str, Rule] = {}
+NEEDS = frozenset({"source", "alignment", "backtranslation"})
+
+
+def rule(
+    code: str, name: str, severity: Severity, summary: str, *, needs: Iterable[str] = ()
+) -> Callable[[Callable[[Context], Iterable[Hit]]], Callable[[Context], Iterable[Hit]]]:
+    """Register a check. Its docstring is the rule's documentation (what, why, example, options)."""
+    needed = frozenset(needs)
+    unknown = needed - NEEDS
+    if unknown:
+        raise ValueError(f"{code}: unknown needs {sorted(unknown)}")
+
+    def register(func: Callable[[Context], Iterable[Hit]]) -> Callable[[Context], Iterable[Hit]]:
+        if code in REGISTRY:
+            raise ValueError(f"duplicate rule code {code}")
+        doc = _dedent(func.__doc__ or summary)
+        REGISTRY[code] = Rule(code, name, severity, summary, doc, needed, func)
+        return func
+
+    return register
+
+
+def _dedent(text: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(text)
+
+
+@dataclass
+class Context:
+    """What a rule can read: the documents, the alignment, options, shared linguistic tools."""
+
+    target: Document
+    source: Document | None = None
+    alignment: tuple[Bead, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+    backtranslation: tuple[str, ...] | None = None
+
+    def span(self, seg: Segment, start: int = 0, end: int | None = None) -> Span:
+        """A span inside a target segment, in document offsets."""
+        end = len(seg.text) if end is None else end
+        return self.target.span(seg.start + start, seg.start + end)
+
+    def source_span(self, seg: Segment, start: int = 0, end: int | None = None) -> Span:
+        assert self.source is not None
+        end = len(seg.text) if end is None else end
+        return self.source.span(seg.start + start, seg.start + end)
+
+    @cached_property
+    def tokenizer(self) -> Any:
+        from audit.lexicon.tokens import Tokenizer
+
+        return Tokenizer.shared()
+
+    def available(self) -> frozenset[str]:
+        have = set()
+        if self.source is not None:
+            have.add("source")
+        if self.alignment:
+            have.add("alignment")
+        if self.backtranslation is not None:
+            have.add("backtranslation")
+        return frozenset(have)
+
+
+def select_rules(select: Iterable[str] = ("",), ignore: Iterable[str] = ()) -> list[Rule]:
+    """Rules whose code starts with a selected prefix and with no ignored prefix."""
+    _load_builtin_rules()
+    sel = tuple(select)
+    ign = tuple(p for p in ignore if p)
+    return [
+        r
+        for code, r in sorted(REGISTRY.items())
+        if any(code.startswith(p) for p in sel) and not any(code.startswith(p) for p in ign)
+    ]
+
+
+def known_prefix(prefix: str) -> bool:
+    _load_builtin_rules()
+    return any(code.startswith(prefix) for code in REGISTRY)
+
+
+def all_rules() -> list[Rule]:
+    _load_builtin_rules()
+    return [REGISTRY[c] for c in sorted(REGISTRY)]
+
+
+def _load_builtin_rules() -> None:
+    from audit.checks import builtin  # noqa: F401  (registers on import)
+
+
+def fingerprint(code: str, target: Span | None, source: Span | None, occurrence: int) -> str:
+    """Stable across runs and unrelated edits: depends on the text found, not on offsets."""
+    h = hashlib.sha256()
+    for part in (code, target.text if target else "", source.text if source else "", str(occurrence)):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    rule: Rule
+    ran: bool
+    reason: str | None = None
+
+
+def run_rules(ctx: Context, rules: Iterable[Rule], severity_overrides: Mapping[str, str] | None = None) -> tuple[list[Finding], list[RuleRun]]:
+    """Run rules in code order; rules whose needs are unmet are skipped with the reason."""
+    have = ctx.available()
+    findings: list[Finding] = []
+    runs: list[RuleRun] = []
+    overrides = {k: Severity(v) for k, v in (severity_overrides or {}).items()}
+    for r in rules:
+        missing = r.needs - have
+        if missing:
+            runs.append(RuleRun(r, False, "needs " + ", ".join(sorted(missing))))
+            continue
+        findings.extend(_findings(r, r.func(ctx), overrides))
+        runs.append(RuleRun(r, True))
+    findings.sort(key=lambda f: (f.target.start if f.target else -1, f.severity.rank, f.code))
+    seen: dict[str, int] = {}
+    numbered = []
+    for i, f in enumerate(findings, 1):
+        base = fingerprint(f.code, f.target, f.source, 0)
+        n = seen.get(base, 0)
+        seen[base] = n + 1
+        fp = base if n == 0 else fingerprint(f.code, f.target, f.source, n)
+        numbered.append(_replace(f, id=f"F{i:04d}", fingerprint=fp))
+    return numbered, runs
+
+
+def _findings(r: Rule, hits: Iterable[Hit], overrides: Mapping[str, Severity]) -> Iterator[Finding]:
+    sev = next((s for p, s in sorted(overrides.items(), key=lambda kv: -len(kv[0])) if r.code.startswith(p)), None)
+    for hit in hits:
+        yield Finding(
+            code=r.code,
+            severity=sev or hit.severity or r.severity,
+            message=hit.message,
+            target=hit.target,
+            source=hit.source,
+            evidence=dict(hit.evidence),
+            suggestion=hit.suggestion,
+        )
+
+
+def _replace(f: Finding, **changes: Any) -> Finding:
+    from dataclasses import replace
+
+    return replace(f, **changes)

@@ -1,0 +1,164 @@
+"""One entity, one rendering: spelling variants, acronym expansions, character widths (target-only)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+
+from audit.checks.base import Context, Hit, rule
+from audit.lexicon.script import KATAKANA_RUN
+from audit.model import Severity, Span
+
+_SMALL = str.maketrans("ァィゥェォヵヶッャュョヮ", "アイウエオカケツヤユヨワ")
+_VOICED = str.maketrans({"ヴ": "ブ", "ヂ": "ジ", "ヅ": "ズ", "ヱ": "エ", "ヰ": "イ", "ヲ": "オ"})
+
+
+def katakana_key(word: str) -> str:
+    """A spelling-insensitive key: no ・ or ー, small kana as large, ヴ as ブ."""
+    w = unicodedata.normalize("NFKC", word)
+    w = w.replace("・", "").replace("ー", "").replace("=", "").replace("＝", "")
+    return w.translate(_VOICED).translate(_SMALL)
+
+
+def _one_substitution(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+@rule("CON001", "katakana-variants", Severity.MINOR, "The same katakana word or name is spelled two ways")
+def katakana_variants(ctx: Context) -> Iterator[Hit]:
+    """Finds katakana words written in two spellings in one document (``コンピュータ`` and
+    ``コンピューター``, ``ライモンド`` and ``レイモンド``).
+
+    Variants are grouped by a key that ignores long-vowel marks, ・, small kana and ヴ/ブ, and
+    also when the keys differ by one kana in words of six kana or more. The less frequent
+    spelling is reported, with the dominant one as the suggestion. A name spelled two ways
+    is either a careless inconsistency or, worse, two different people.
+    """
+    occurrences: dict[str, list[Span]] = defaultdict(list)
+    for seg in ctx.target.segments:
+        for m in KATAKANA_RUN.finditer(seg.text):
+            word = m.group().strip("・")
+            if len(word.replace("ー", "").replace("・", "")) < 3:
+                continue
+            occurrences[word].append(ctx.span(seg, m.start(), m.start() + len(word)))
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for word in occurrences:
+        by_key[katakana_key(word)].append(word)
+    keys = sorted(by_key)
+    # merge keys one substitution apart (long words only)
+    parent = {k: k for k in keys}
+    by_len: dict[int, list[str]] = defaultdict(list)
+    for k in keys:
+        by_len[len(k)].append(k)
+    for group in by_len.values():
+        if len(group[0]) < 6:
+            continue
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if _one_substitution(a, b):
+                    parent[_find(parent, b)] = _find(parent, a)
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        clusters[_find(parent, k)].extend(by_key[k])
+    for words in clusters.values():
+        if len(words) < 2:
+            continue
+        counts = Counter({w: len(occurrences[w]) for w in words})
+        dominant, _ = counts.most_common(1)[0]
+        for word in words:
+            if word == dominant:
+                continue
+            for span in occurrences[word]:
+                yield Hit(
+                    f"「{word}」 is also written 「{dominant}」 in this document",
+                    target=span,
+                    evidence={"variants": dict(counts)},
+                    suggestion=dominant,
+                )
+
+
+def _find(parent: dict[str, str], k: str) -> str:
+    while parent[k] != k:
+        parent[k] = parent[parent[k]]
+        k = parent[k]
+    return k
+
+
+_ACRONYM = re.compile(r"[（(]\s*([A-Z][A-Za-z0-9&\-]{1,11})\s*[)）]")
+_EXPANSION_POS = {"名詞", "接頭辞", "接尾辞"}
+
+
+def _expansion(ctx: Context, text: str) -> str:
+    """The compound noun just before a parenthesised acronym."""
+    toks = ctx.tokenizer.tokenize(text[-40:])
+    out: list[str] = []
+    for tok in reversed(toks):
+        if tok.pos[0] in _EXPANSION_POS or tok.surface in ("・", "＝", "=") or (tok.pos[0] == "補助記号" and tok.surface == "・"):
+            out.append(tok.surface)
+        elif tok.surface == "の" and out and len(out) < 6:
+            break
+        else:
+            break
+    return "".join(reversed(out)).strip("・")
+
+
+@rule("CON002", "acronym-expansions", Severity.MINOR, "One acronym is glossed with different Japanese expansions")
+def acronym_expansions(ctx: Context) -> Iterator[Hit]:
+    """Finds an acronym written after two different Japanese expansions, e.g. ``情報・監視・偵察(ISR)``
+    early in a document and ``情報偵察・監視(ISR)`` later.
+
+    One of them is wrong, or at least the reader is left to wonder whether they are two
+    things. Expansions are compared without ・ and width differences, and one that is the tail of
+    the other (``監視・偵察(ISR)`` after ``情報・監視・偵察(ISR)``) is not reported.
+    """
+    seen: dict[str, tuple[str, str, Span]] = {}
+    for seg in ctx.target.segments:
+        for m in _ACRONYM.finditer(seg.text):
+            acronym = m.group(1)
+            exp = _expansion(ctx, seg.text[: m.start()])
+            if len(exp) < 2:
+                continue
+            key = katakana_key(exp)
+            span = ctx.span(seg, m.start() - len(exp), m.end())
+            if acronym not in seen:
+                seen[acronym] = (exp, key, span)
+                continue
+            first, first_key, first_span = seen[acronym]
+            if key == first_key or first_key.endswith(key) or key.endswith(first_key):
+                continue
+            yield Hit(
+                f"{acronym} is expanded as 「{exp}」 here but 「{first}」 earlier",
+                target=span,
+                evidence={"acronym": acronym, "first_expansion": first, "first_at": first_span.start},
+                suggestion=f"{first}({acronym})",
+            )
+
+
+_FULL_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
+_HALF_ALNUM = re.compile(r"[0-9A-Za-z]+")
+
+
+@rule("CON003", "mixed-width", Severity.MINOR, "Full-width and half-width letters or digits mixed in one document")
+def mixed_width(ctx: Context) -> Iterator[Hit]:
+    """Finds full-width letters and digits (``２０２４``, ＩＰＥＦ) in a document that otherwise uses
+    half-width ones (or the reverse, whichever is rarer).
+
+    Japanese style guides (JTF, government style) pick one width; mixing them looks careless and
+    breaks search and glossary matching.
+    """
+    full: list[Span] = []
+    half = 0
+    for seg in ctx.target.segments:
+        for m in _FULL_ALNUM.finditer(seg.text):
+            full.append(ctx.span(seg, m.start(), m.end()))
+        half += len(_HALF_ALNUM.findall(seg.text))
+    if not full or half == 0 or len(full) > half:
+        return
+    for span in full:
+        yield Hit(
+            f"full-width 「{span.text}」 in a document that writes {half} half-width runs",
+            target=span,
+            suggestion=unicodedata.normalize("NFKC", span.text),
+        )

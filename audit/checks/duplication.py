@@ -1,0 +1,144 @@
+"""Duplicated sentences and phrases (target-only)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from audit.checks.base import Context, Hit, rule
+from audit.model import Segment, Severity
+
+_STRIP = re.compile(r"[\s、。，．,.・「」『』（）()\[\]【】:：;；!！?？\"'“”]+")
+# Reduplications that are words in their own right.
+_LEGIT_REPEATS = frozenset("いろいろ ますます それぞれ まだまだ もっともっと どんどん だんだん 時々 次々 色々 人々 様々 国々".split())
+
+
+def _norm(text: str) -> str:
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def containment(a: str, b: str) -> float:
+    """Share of the shorter text's character bigrams found in the longer one."""
+    ba, bb = _bigrams(a), _bigrams(b)
+    small, large = (ba, bb) if len(ba) <= len(bb) else (bb, ba)
+    if not small:
+        return 0.0
+    return len(small & large) / len(small)
+
+
+@rule("DUP001", "duplicated-sentence", Severity.MINOR, "A sentence repeats a neighbouring sentence")
+def duplicated_sentence(ctx: Context) -> Iterator[Hit]:
+    """Finds a sentence whose content is (nearly) contained in a sentence just before or after it.
+
+    Machine translators sometimes emit the same sentence twice, once truncated and once in
+    full, when the source had a line break or a link in the middle of it. Compared by character
+    bigrams after removing punctuation, so reordered particles still match.
+
+    Not flagged, because they are not errors: headings and titles repeated by the page layout
+    (a page title shown again as the article heading), list items that share a pattern, and
+    short sentences (under 12 characters), which repeat legitimately.
+    Options: ``threshold`` (bigram containment, default 0.8), ``window`` (sentences, default 2).
+    """
+    threshold = float(ctx.options.get("DUP001.threshold", 0.8))
+    window = int(ctx.options.get("DUP001.window", 2))
+    segs = [s for s in ctx.target.segments if s.kind == "text"]
+    norms = [_norm(s.text) for s in segs]
+    for j, seg in enumerate(segs):
+        if len(norms[j]) < 12:
+            continue
+        for i in range(max(0, j - window), j):
+            prev: Segment = segs[i]
+            if len(norms[i]) < 12 or abs(prev.paragraph - seg.paragraph) > 1:
+                continue
+            score = containment(norms[i], norms[j])
+            if score < threshold:
+                continue
+            # Report the shorter copy: it is the one to delete.
+            dup, other = (prev, seg) if len(norms[i]) <= len(norms[j]) else (seg, prev)
+            yield Hit(
+                f"sentence {dup.id} repeats sentence {other.id} ({score:.0%} of its wording)",
+                target=ctx.span(dup),
+                evidence={"other_sentence": other.id, "other_text": other.text[:200], "containment": round(score, 3)},
+                suggestion="delete the repeated sentence",
+                severity=Severity.MAJOR if norms[i] == norms[j] else None,
+            )
+            break
+
+
+@rule("DUP002", "repeated-phrase", Severity.MAJOR, "A phrase is immediately followed by a copy of itself")
+def repeated_phrase(ctx: Context) -> Iterator[Hit]:
+    """Finds a word or phrase glued to an exact or near copy of itself (``…の深化の深化``, ``the the``).
+
+    Exact copies of three or more characters containing a kanji, katakana or Latin letter are
+    reported; near copies (eight characters or more, same ending, 80% shared bigrams) too.
+    Reduplicated words (様々, いろいろ, ますます…) are not.
+    """
+    for seg in ctx.target.segments:
+        yield from _repeats_in(ctx, seg)
+
+
+def _content(chunk: str) -> bool:
+    return any(("\u4e00" <= c <= "\u9fff") or ("\u30a1" <= c <= "\u30fa") or c.isascii() and c.isalpha() for c in chunk)
+
+
+_EXACT = re.compile(r"(?P<a>\S.{1,38}?\S)(?P<g>[ 、,・\u3000]?)(?P=a)")
+_CONJUNCTIONS = ("と", "や", "及び", "および", "並びに", "ならびに", "または", "又は", "、", "and ", "or ")
+
+
+def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
+    text = seg.text
+    taken: list[tuple[int, int]] = []
+    for m in _EXACT.finditer(text):
+        a = m.group("a")
+        lo, hi = m.start(), m.end()
+        if not _content(a) or a + a in _LEGIT_REPEATS or _word_internal(text, lo, hi):
+            continue
+        taken.append((lo, hi))
+        yield Hit(
+            f"「{a}」 is repeated",
+            target=ctx.span(seg, lo, hi),
+            evidence={"phrase": a, "similarity": 1.0},
+            suggestion=a,
+        )
+    # Near copies glued together: same two-character ending, lengths 8 to 40.
+    last: dict[str, list[int]] = {}
+    for q in range(len(text) - 1):
+        bigram = text[q : q + 2]
+        for p in last.get(bigram, ()):
+            length = q - p
+            if not 8 <= length <= 40 or p + 2 - length < 0:
+                continue
+            lo, mid, hi = p + 2 - length, p + 2, q + 2
+            a, b = text[lo:mid], text[mid:hi]
+            if a == b or b.startswith(_CONJUNCTIONS) or not _content(a):
+                continue
+            if any(x < hi and lo < y for x, y in taken):
+                continue
+            score = containment(a, b)
+            if score >= 0.85:
+                taken.append((lo, hi))
+                yield Hit(
+                    f"「{a}」 is followed by a near copy of itself 「{b}」",
+                    target=ctx.span(seg, lo, hi),
+                    evidence={"phrase": a, "copy": b, "similarity": round(score, 3)},
+                    suggestion=b,
+                )
+                break
+        bucket = last.setdefault(bigram, [])
+        bucket.append(q)
+        if len(bucket) > 8:
+            del bucket[0]
+
+
+def _word_internal(text: str, lo: int, hi: int) -> bool:
+    """Latin repeats count only as whole words ('the the', not 'banana')."""
+    if not text[lo].isascii():
+        return False
+    before = text[lo - 1] if lo > 0 else " "
+    after = text[hi] if hi < len(text) else " "
+    return before.isalnum() or after.isalnum()

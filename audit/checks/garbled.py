@@ -1,0 +1,245 @@
+"""Garbled and fragmentary text: stray spaces, broken words, sentences that start or stop mid-clause,
+unbalanced brackets, Latin punctuation inside Japanese. All work without the source."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from audit.checks.base import Context, Hit, rule
+from audit.lexicon.script import JA, is_katakana, ja_ratio
+from audit.model import Segment, Severity
+from audit.segment import _CLOSING, _PAIRS
+
+_GAP = re.compile(f"(?<=[{JA}」』）])[ \t\u3000]+(?=[{JA}「『（])")
+_KATAKANA_WORD_GAP = re.compile("(?<=[\u30a0-\u30ff])[ \u3000]+(?=[\u30a0-\u30ff])")
+_TERMINAL = "。！？!?．.」』）)…"
+# Particles and auxiliaries that cannot open a Japanese sentence.
+_BAD_START_POS = {"助詞", "助動詞"}
+_OK_START = ("ので", "でも", "では", "だが", "だから", "ただ", "また", "なお", "と言う", "とは", "との")
+
+
+def _ja_segments(ctx: Context) -> Iterator[Segment]:
+    for seg in ctx.target.segments:
+        if ja_ratio(seg.text) >= 0.5:
+            yield seg
+
+
+def _straddles(ctx: Context, text: str, gap_start: int, gap_end: int) -> bool:
+    """Whether removing the gap joins the neighbours into one dictionary word."""
+    lo = max(0, gap_start - 8)
+    hi = min(len(text), gap_end + 8)
+    joined = text[lo:gap_start] + text[gap_end:hi]
+    cut = gap_start - lo
+    for tok in ctx.tokenizer.tokenize(joined):
+        if tok.begin < cut < tok.end and tok.pos[0] not in ("補助記号", "空白") and len(tok.surface) >= 2:
+            # An unknown-word run (OOV katakana) joining is weak evidence; a dictionary word is strong.
+            return True
+    return False
+
+
+@rule("GRB001", "stray-fragments", Severity.MAJOR, "Japanese text broken into word groups by spaces")
+def stray_fragments(ctx: Context) -> Iterator[Hit]:
+    """Finds spaces between Japanese words inside a sentence.
+
+    Japanese does not separate words with spaces. When a machine translator works on a web
+    page whose links, emphasis or line breaks split the English into pieces, it translates the
+    pieces separately and stitches them together with spaces; the result reads as disconnected
+    word groups whose grammar no longer holds, e.g. ``によると 公式測定値 会談中、…``.
+    Katakana words separated by spaces (a transliterated name) are left to GRB002, and a space
+    that breaks a single word to GRB003. Severity: major with two or more gaps in a sentence,
+    minor with one.
+    """
+    for seg in _ja_segments(ctx):
+        gaps = []
+        for m in _GAP.finditer(seg.text):
+            a, b = m.start(), m.end()
+            if seg.text[a - 1] in "・" or (seg.text[a - 1] in "」』）" and seg.text[b] in "「『（") or (is_katakana(seg.text[a - 1]) and is_katakana(seg.text[b])):
+                continue
+            if _straddles(ctx, seg.text, a, b):
+                continue
+            gaps.append((a, b))
+        if not gaps:
+            continue
+        frags = _fragments(seg.text, gaps)
+        lo, hi = _snap(ctx, seg.text, gaps[0][0], gaps[-1][1])
+        yield Hit(
+            f"sentence is broken into {len(frags)} word groups separated by spaces; it reads as stitched fragments",
+            target=ctx.span(seg, lo, hi),
+            evidence={"gaps": len(gaps), "fragments": frags[:8]},
+            suggestion="rewrite the sentence as one clause from the source meaning",
+            severity=Severity.MAJOR if len(gaps) >= 2 else Severity.MINOR,
+        )
+
+
+def _snap(ctx: Context, text: str, lo: int, hi: int, words: int = 3) -> tuple[int, int]:
+    """Widen [lo, hi) by a couple of words on each side, ending on word boundaries."""
+    toks = ctx.tokenizer.tokenize(text)
+    before = [t for t in toks if t.end <= lo and t.pos[0] != "空白"]
+    after = [t for t in toks if t.begin >= hi and t.pos[0] != "空白"]
+    start = before[-words].begin if len(before) >= words else 0
+    end = after[words - 1].end if len(after) >= words else len(text)
+    return start, end
+
+
+def _fragments(text: str, gaps: list[tuple[int, int]]) -> list[str]:
+    out, pos = [], 0
+    for a, b in gaps:
+        out.append(text[pos:a])
+        pos = b
+    out.append(text[pos:])
+    return [f.strip() for f in out if f.strip()]
+
+
+@rule("GRB002", "spaced-katakana", Severity.MINOR, "Katakana words separated by spaces instead of ・ or nothing")
+def spaced_katakana(ctx: Context) -> Iterator[Hit]:
+    """Finds transliterated names written with spaces between their katakana words.
+
+    Japanese writes a multi-word foreign name either solid or with the middle dot ・
+    (``ジョン・スミス``); a plain space (``ホンダ エアクラフト カンパニー``) is a sign that the
+    name was transliterated word by word from a link or a title and not checked.
+    """
+    for seg in _ja_segments(ctx):
+        for m in _KATAKANA_WORD_GAP.finditer(seg.text):
+            a, b = m.start(), m.end()
+            if _straddles(ctx, seg.text, a, b):
+                continue  # a broken word: GRB003
+            left = re.search("[\u30a0-\u30ff]+$", seg.text[:a])
+            right = re.match("[\u30a0-\u30ff]+", seg.text[b:])
+            lo = left.start() if left else a
+            hi = b + (right.end() if right else 0)
+            yield Hit(
+                "katakana words separated by a space",
+                target=ctx.span(seg, lo, hi),
+                evidence={"words": [seg.text[lo:a], seg.text[b:hi]]},
+                suggestion=seg.text[lo:a] + "・" + seg.text[b:hi],
+            )
+
+
+@rule("GRB003", "broken-word", Severity.MINOR, "A space splits one Japanese word in two")
+def broken_word(ctx: Context) -> Iterator[Hit]:
+    """Finds a space inside a single Japanese word (``ジェンダ ー平等``, ``同意す る``).
+
+    Typical of text re-flowed from PDF or HTML line wrapping. The joined form is a dictionary
+    word (Sudachi), so the suggestion is simply the word without the space.
+    """
+    for seg in _ja_segments(ctx):
+        for m in re.finditer(f"(?<=[{JA}ー])[ \t\u3000]+(?=[{JA}ー])", seg.text):
+            a, b = m.start(), m.end()
+            if not _straddles(ctx, seg.text, a, b):
+                continue
+            lo, hi = _snap(ctx, seg.text, a, b, words=1)
+            yield Hit(
+                "a space splits a word",
+                target=ctx.span(seg, lo, hi),
+                evidence={"joined": seg.text[lo:a] + seg.text[b:hi]},
+                suggestion=seg.text[lo:a] + seg.text[b:hi],
+            )
+
+
+@rule("GRB004", "starts-mid-clause", Severity.MAJOR, "Sentence starts with a particle or auxiliary: it begins mid-clause")
+def starts_mid_clause(ctx: Context) -> Iterator[Hit]:
+    """Finds Japanese sentences whose first word is a case particle or an auxiliary verb.
+
+    No Japanese sentence can begin with が, を, によると, より…; such a start means the sentence
+    was cut from its first half (by a link, a line break or a bad merge), so its meaning is lost.
+    """
+    for seg in _ja_segments(ctx):
+        text = seg.text.lstrip("　 ")
+        if not text or text.startswith(_OK_START):
+            continue
+        toks = ctx.tokenizer.tokenize(text[:20])
+        if toks and toks[0].pos[0] in _BAD_START_POS and toks[0].pos[1] != "接続助詞" or (
+            toks and toks[0].pos[0] == "助詞" and toks[0].pos[1] == "接続助詞" and toks[0].surface in ("て", "で", "ば")
+        ):
+            end = toks[0].end if len(toks) < 2 else toks[1].end
+            yield Hit(
+                f"sentence begins with the {toks[0].pos[0]} 「{toks[0].surface}」: its first half is missing",
+                target=ctx.span(seg, 0, min(len(seg.text), end + 6)),
+                evidence={"first_word": toks[0].surface, "pos": "-".join(p for p in toks[0].pos if p != "*")},
+            )
+
+
+@rule("GRB005", "breaks-off", Severity.MINOR, "Sentence stops mid-clause without closing punctuation")
+def breaks_off(ctx: Context) -> Iterator[Hit]:
+    """Finds the last sentence of a line of running text when it ends without 。.
+
+    A heading, a label or a list item may end without punctuation; but when a line holds several
+    sentences and the last one stops on a noun or a particle, that sentence has usually lost its
+    predicate, e.g. when the rest of it became a separate fragment or was dropped.
+    Severity: major when it stops on a particle.
+    """
+    segs = ctx.target.segments
+    text_all = ctx.target.text
+    for i, seg in enumerate(segs):
+        if i == 0 or seg.kind != "text" or ja_ratio(seg.text) < 0.5:
+            continue
+        prev = segs[i - 1]
+        between = text_all[prev.end : seg.start]
+        if "\n" in between or "\r" in between or prev.paragraph != seg.paragraph:
+            continue  # not a continuation of a line of running text
+        if i + 1 < len(segs) and "\n" not in text_all[seg.end : segs[i + 1].start] and "\r" not in text_all[seg.end : segs[i + 1].start]:
+            continue  # not line-final: it ended at punctuation
+        text = seg.text.rstrip()
+        if text[-1] in _TERMINAL or text[-1] in ":：":
+            continue
+        toks = ctx.tokenizer.tokenize(text[-20:])
+        last = toks[-1] if toks else None
+        yield Hit(
+            "sentence stops without closing punctuation inside running text",
+            target=ctx.span(seg, max(0, len(text) - 12), len(text)),
+            evidence={"last_word": last.surface if last else "", "pos": last.pos[0] if last else ""},
+            severity=Severity.MAJOR if last is not None and last.pos[0] == "助詞" else None,
+        )
+
+
+@rule("GRB006", "unbalanced-brackets", Severity.MINOR, "Unmatched bracket or quotation mark")
+def unbalanced(ctx: Context) -> Iterator[Hit]:
+    """Finds an opening bracket or quote (「『（(【“) with no partner in its paragraph, or a stray closer.
+
+    Usually a sign that part of a quotation or a parenthetical was dropped or moved.
+    """
+    paragraphs: dict[int, list[Segment]] = {}
+    for seg in ctx.target.segments:
+        paragraphs.setdefault(seg.paragraph, []).append(seg)
+    for segs in paragraphs.values():
+        start, end = segs[0].start, segs[-1].end
+        text = ctx.target.text[start:end]
+        stack: list[tuple[str, int]] = []
+        stray: list[int] = []
+        for i, ch in enumerate(text):
+            if ch in _PAIRS:
+                stack.append((ch, i))
+            elif ch in _CLOSING:
+                if stack and stack[-1][0] == _CLOSING[ch]:
+                    stack.pop()
+                else:
+                    stray.append(i)
+        for pos in [i for _, i in stack] + stray:
+            ch = text[pos]
+            partner = _PAIRS.get(ch) or _CLOSING.get(ch)
+            yield Hit(
+                f"「{ch}」 has no matching 「{partner}」 in its paragraph",
+                target=ctx.target.span(start + pos, start + pos + 1),
+                evidence={"character": ch, "expected_partner": partner},
+            )
+
+
+_LATIN_PUNCT = re.compile(f"(?<=[{JA}])[,.](?=[{JA}\\s]|$)")
+
+
+@rule("GRB007", "latin-punctuation", Severity.MINOR, "Latin comma or period inside Japanese text")
+def latin_punctuation(ctx: Context) -> Iterator[Hit]:
+    """Finds ``,`` and ``.`` used as Japanese punctuation (``日米両国は,協力する.``).
+
+    Japanese text uses 、 and 。; Latin marks between Japanese characters are leftovers of
+    the source or of a careless post-edit.
+    """
+    for seg in _ja_segments(ctx):
+        for m in _LATIN_PUNCT.finditer(seg.text):
+            ch = m.group()
+            yield Hit(
+                f"Latin 「{ch}」 between Japanese characters",
+                target=ctx.span(seg, m.start(), m.end()),
+                suggestion={",": "、", ".": "。"}[ch],
+            )

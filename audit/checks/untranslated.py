@@ -1,0 +1,63 @@
+"""English left untranslated in the Japanese (target-only)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from audit.checks.base import Context, Hit, rule
+from audit.model import Severity
+
+_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’&\-]*(?:[ \t]+[A-Za-z][A-Za-z0-9'’&\-]*)*")
+_FUNCTION_WORDS = frozenset(
+    "the of and to in for on with by is are was were be been that this from as at an a or it its will "
+    "has have had not but which who their our we they can may would should".split()
+)
+_CAMEL = re.compile(r"\b([A-Z][a-z]{4,})([A-Z][a-z]{4,})+\b")
+
+
+@rule("UNT001", "untranslated", Severity.MAJOR, "English text left untranslated")
+def untranslated(ctx: Context) -> Iterator[Hit]:
+    """Finds English prose in the Japanese: a whole sentence, or a phrase of three or more words
+    that includes lower-case function words (``of``, ``the``, ``and``…), or English words glued
+    together (``InvestmentAccelerator``).
+
+    Names, acronyms and code stay in Latin script legitimately (``Johns Hopkins``, ``IPEF``,
+    ``PGI``): runs made only of capitalised words or capitals are not reported. A whole
+    untranslated sentence is major; a phrase inside Japanese is minor.
+    """
+    for seg in ctx.target.segments:
+        letters = [c for c in seg.text if c.isalpha()]
+        latin = [c for c in letters if c.isascii()]
+        runs = list(_RUN.finditer(seg.text))
+        if letters and len(latin) / len(letters) > 0.8:
+            words = seg.text.split()
+            lower = [w for w in words if w.lower() in _FUNCTION_WORDS or (w.isalpha() and w.islower())]
+            if len(words) >= 4 and lower:
+                yield Hit(
+                    "sentence is in English: not translated",
+                    target=ctx.span(seg),
+                    evidence={"words": len(words)},
+                    suggestion="translate the sentence",
+                )
+            continue
+        for m in runs:
+            words = m.group().split()
+            function = [w for w in words if w in _FUNCTION_WORDS]
+            lower = [w for w in words if w.isalpha() and w.islower()]
+            if len(words) >= 3 and function and len(lower) >= 2:
+                yield Hit(
+                    f"English phrase left in the Japanese: 「{m.group()}」",
+                    target=ctx.span(seg, m.start(), m.end()),
+                    evidence={"words": words[:12]},
+                    severity=Severity.MINOR,
+                )
+                continue
+            for c in _CAMEL.finditer(m.group()):
+                yield Hit(
+                    f"English words run together and left untranslated: 「{c.group()}」",
+                    target=ctx.span(seg, m.start() + c.start(), m.start() + c.end()),
+                    evidence={"words": re.findall(r"[A-Z][a-z]+", c.group())},
+                    suggestion=" ".join(re.findall(r"[A-Z][a-z]+", c.group())) + " (translated, or as the official name)",
+                    severity=Severity.MINOR,
+                )

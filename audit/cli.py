@@ -1,0 +1,198 @@
+"""Command line: the only place that prints and exits.
+
+Exit codes: 0 ok, 1 quality gate failed, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(EXIT_USAGE, f"audit: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from audit import __version__
+
+    p = _Parser(prog="audit", description="Audit machine translations (English → Japanese).")
+    p.add_argument("--version", action="version", version=f"mt-audit {__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="audit a translation and write a report")
+    c.add_argument("target", metavar="TARGET", help="translation: text, Markdown, or a bilingual file (TSV, JSONL, XLIFF, TMX, PO)")
+    c.add_argument("--source", metavar="SOURCE", help="the English source document")
+    c.add_argument("--reference", metavar="REF", help="a human Japanese translation to score against")
+    c.add_argument("--presegmented", action="store_true", help="one sentence per line; blank line = paragraph break")
+    c.add_argument("--format", choices=("text", "json", "md"), default="text")
+    c.add_argument("-o", "--output", metavar="FILE", help="write the report here (atomically) instead of stdout")
+    c.add_argument("--config", metavar="FILE", help="audit.toml or pyproject.toml with [tool.audit]")
+    c.add_argument("--select", metavar="CODES", help="comma-separated check codes or prefixes to run")
+    c.add_argument("--ignore", metavar="CODES", help="comma-separated check codes or prefixes to skip")
+    c.add_argument("--encoding", metavar="NAME", help="decode inputs with this encoding instead of detecting it")
+    c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
+    c.add_argument("--fail-on", choices=("critical", "major", "minor"), help="exit 1 if a finding of this severity or worse exists")
+    c.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    sub.add_parser("rules", help="list the checks")
+    r = sub.add_parser("rule", help="show one check's documentation")
+    r.add_argument("code")
+
+    cfg = sub.add_parser("config", help="print the effective configuration and where each value came from")
+    cfg.add_argument("--config", metavar="FILE")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    from audit.errors import AuditError
+
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "rules":
+            return _rules()
+        if args.command == "rule":
+            return _rule(args.code)
+        if args.command == "config":
+            return _config(args)
+    except AuditError as exc:
+        if getattr(args, "debug", False):
+            raise
+        _err(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    return EXIT_USAGE
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"audit: error: {message}\n")
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def _check(args: argparse.Namespace) -> int:
+    from audit.config import resolve
+    from audit.pipeline import AuditRequest, run_audit
+    from audit.render import render
+
+    cli = {
+        "select": _codes(args.select),
+        "ignore": _codes(args.ignore),
+        "encoding": args.encoding,
+        "max-size": args.max_size,
+    }
+    config = resolve(cli=cli, config_path=args.config)
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        report = run_audit(
+            AuditRequest(args.target, source=args.source, reference=args.reference, presegmented=args.presegmented, config=config),
+            progress=progress,
+        )
+    finally:
+        if progress:
+            progress.done()
+    color = args.format == "text" and args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = render(report, args.format, color=color)
+    if args.output:
+        write_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    if args.fail_on:
+        from audit.model import Severity
+
+        limit = Severity(args.fail_on).rank
+        failing = [f for f in report.findings if f.severity.rank <= limit]
+        if failing:
+            _err(f"gate failed: {len(failing)} finding(s) at severity {args.fail_on} or worse")
+            return EXIT_GATE
+    return EXIT_OK
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file in the same folder, so no half-written report is left."""
+    from audit.errors import InputError
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError("output folder does not exist", path=str(folder))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write report: {exc.strerror}", path=str(path)) from exc
+
+
+def _rules() -> int:
+    from audit.checks.base import all_rules
+
+    for r in all_rules():
+        needs = f"  [needs {', '.join(sorted(r.needs))}]" if r.needs else ""
+        sys.stdout.write(f"{r.code:<8} {r.severity.value:<8} {r.name:<28} {r.summary}{needs}\n")
+    return EXIT_OK
+
+
+def _rule(code: str) -> int:
+    import difflib
+
+    from audit.checks.base import REGISTRY, all_rules
+
+    all_rules()
+    r = REGISTRY.get(code.upper())
+    if r is None:
+        near = difflib.get_close_matches(code.upper(), list(REGISTRY), n=1)
+        hint = f"; did you mean {near[0]}?" if near else "; see 'audit rules'"
+        _err(f"unknown check code '{code}'{hint}")
+        return EXIT_USAGE
+    needs = ", ".join(sorted(r.needs)) or "nothing beyond the translation"
+    sys.stdout.write(f"{r.code} {r.name} (default severity: {r.severity.value}; needs: {needs})\n\n{r.doc}\n")
+    return EXIT_OK
+
+
+def _config(args: argparse.Namespace) -> int:
+    from audit.config import resolve
+
+    cfg = resolve(config_path=args.config)
+    for key, value in cfg.describe().items():
+        sys.stdout.write(f"{key} = {value!r}  # {cfg.origins.get(key, 'default')}\n")
+    return EXIT_OK
+
+
+class _Progress:
+    """A one-line progress display on stderr, only when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self._shown = False
+
+    def __call__(self, message: str) -> None:
+        sys.stderr.write(f"\r\x1b[2Kaudit: {message}…")
+        sys.stderr.flush()
+        self._shown = True
+
+    def done(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()

@@ -1,0 +1,187 @@
+"""Configuration: ``[tool.audit]`` in pyproject.toml or a top-level table in audit.toml.
+
+Precedence: command line > environment (``AUDIT_*``) > file > defaults. Every value remembers
+where it came from so that errors (and ``audit config``) can say so.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audit.errors import UsageError
+from audit.io.decode import DEFAULT_MAX_BYTES
+from audit.model import Severity
+
+_KEYS: dict[str, type | tuple[type, ...]] = {
+    "select": list,
+    "ignore": list,
+    "severity": dict,
+    "max-size": (int, str),
+    "encoding": str,
+    "source-lang": str,
+    "target-lang": str,
+    "gates": list,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ("",)
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    encoding: str | None = None
+    source_lang: str = "en"
+    target_lang: str = "ja"
+    gates: tuple[str, ...] = ()
+    origins: Mapping[str, str] = field(default_factory=dict)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "select": list(self.select),
+            "ignore": list(self.ignore),
+            "severity": dict(self.severity),
+            "max-size": self.max_bytes,
+            "encoding": self.encoding,
+            "source-lang": self.source_lang,
+            "target-lang": self.target_lang,
+            "gates": list(self.gates),
+        }
+
+
+def parse_size(value: Any, where: str) -> int:
+    if isinstance(value, int):
+        return value
+    text = str(value).strip().upper().replace(" ", "")
+    for suffix, mult in (("GIB", 1 << 30), ("MIB", 1 << 20), ("KIB", 1 << 10), ("GB", 10**9), ("MB", 10**6), ("KB", 10**3), ("B", 1)):
+        if text.endswith(suffix):
+            text, factor = text[: -len(suffix)], mult
+            break
+    else:
+        factor = 1
+    try:
+        return int(float(text) * factor)
+    except ValueError:
+        raise UsageError(f"{where}: max-size {value!r} is not a size (e.g. 20MiB)") from None
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest audit.toml, or pyproject.toml with a [tool.audit] table, upwards from start."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "audit.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+                continue
+            if "audit" in data.get("tool", {}):
+                return pyproject
+    return None
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: configuration file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("audit", {})
+    return data
+
+
+def resolve(
+    *, cli: Mapping[str, Any] | None = None, config_path: str | None = None, env: Mapping[str, str] | None = None, search: bool = True
+) -> Config:
+    """Merge defaults, file, environment and command line, validating each value."""
+    merged: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    path = Path(config_path) if config_path else (find_config() if search else None)
+    if path is not None:
+        for key, value in load_file(path).items():
+            _validate_key(key, value, str(path))
+            merged[key] = value
+            origins[key] = str(path)
+    env = os.environ if env is None else env
+    for key in _KEYS:
+        var = "AUDIT_" + key.upper().replace("-", "_")
+        if var in env:
+            raw = env[var]
+            value: Any = [p.strip() for p in raw.split(",") if p.strip()] if _KEYS[key] is list else raw
+            _validate_key(key, value, f"environment variable {var}")
+            merged[key] = value
+            origins[key] = f"environment {var}"
+    for key, value in (cli or {}).items():
+        if value is None:
+            continue
+        _validate_key(key, value, "command line")
+        merged[key] = value
+        origins[key] = "command line"
+    return _build(merged, origins)
+
+
+def _validate_key(key: str, value: Any, where: str) -> None:
+    if key not in _KEYS:
+        near = difflib.get_close_matches(key, list(_KEYS), n=1)
+        hint = f"; did you mean '{near[0]}'?" if near else f"; known keys: {', '.join(_KEYS)}"
+        raise UsageError(f"{where}: unknown configuration key '{key}'{hint}")
+    expected = _KEYS[key]
+    if not isinstance(value, expected):
+        raise UsageError(f"{where}: '{key}' should be {_type_name(expected)}, got {type(value).__name__}")
+
+
+def _type_name(t: type | tuple[type, ...]) -> str:
+    names = {list: "a list", dict: "a table", int: "an integer", str: "a string"}
+    if isinstance(t, tuple):
+        return " or ".join(names[x] for x in t)
+    return names[t]
+
+
+def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
+    from audit.checks.base import all_rules, known_prefix
+
+    def codes(key: str) -> tuple[str, ...]:
+        out = []
+        for code in values.get(key, []):
+            code = str(code).strip().upper()
+            if code in ("", "ALL"):
+                out.append("")
+                continue
+            if not known_prefix(code):
+                near = difflib.get_close_matches(code, [r.code for r in all_rules()], n=1)
+                hint = f"; did you mean '{near[0]}'?" if near else "; see 'audit rules'"
+                raise UsageError(f"{origins.get(key, 'configuration')}: unknown check code '{code}' in '{key}'{hint}")
+            out.append(code)
+        return tuple(out)
+
+    severity: dict[str, str] = {}
+    for code, sev in dict(values.get("severity", {})).items():
+        if str(sev) not in {s.value for s in Severity}:
+            raise UsageError(f"{origins.get('severity')}: severity for {code} must be critical, major or minor, not {sev!r}")
+        if not known_prefix(str(code).upper()):
+            raise UsageError(f"{origins.get('severity')}: unknown check code '{code}' in 'severity'")
+        severity[str(code).upper()] = str(sev)
+    select = codes("select") if "select" in values else ("",)
+    max_bytes = parse_size(values["max-size"], origins.get("max-size", "")) if "max-size" in values else DEFAULT_MAX_BYTES
+    return Config(
+        select=select or ("",),
+        ignore=codes("ignore"),
+        severity=severity,
+        max_bytes=max_bytes,
+        encoding=values.get("encoding"),
+        source_lang=values.get("source-lang", "en"),
+        target_lang=values.get("target-lang", "ja"),
+        gates=tuple(values.get("gates", ())),
+        origins=dict(origins),
+    )

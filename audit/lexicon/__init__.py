@@ -1,0 +1,1 @@
+"""Linguistic resources shared by checks and the aligner: tokenisation, script classes."""

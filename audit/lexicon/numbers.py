@@ -1,0 +1,177 @@
+"""Numbers on both sides, normalised to values: 29億ドル and $2.9 billion are both 2.9e9.
+
+English: digits with thousands separators and decimals, thousand/million/billion/trillion
+(and k/m/bn), percent, month names (April → 4), ordinals (10th). Japanese: Arabic and
+full-width digits, kanji numerals before a counter, 万/億/兆 (also chained: 1兆2000億),
+割 (3割 → 30), ％, era years (令和6年 → 2024).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    start: int
+    end: int
+    text: str
+    soft: bool = False  # spelled-out word numbers: may justify a value, never required
+
+
+_EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12}
+_EN_NUM = re.compile(
+    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:st|nd|rd|th)?"
+    r"(?:\s*(?:-|–|to)\s*(?=\d))?"
+    r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn|[km])\b)?",
+    re.IGNORECASE,
+)
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for m in names
+}
+_MONTH_RE = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?(?=\s+\d{1,2}\b|\s+\d{4}\b|\s*,?\s+\d)", re.IGNORECASE)
+_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_WORD_RE = re.compile(r"\b(" + "|".join(_WORDS) + r"|first|second|third|fourth|fifth|dozen|hundred)\b", re.IGNORECASE)
+_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "dozen": 12, "hundred": 100}
+
+
+def english_quantities(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _EN_NUM.finditer(text):
+        whole = m.group(1).replace(",", "")
+        value = float(whole + (m.group(2) or ""))
+        scale = m.group(3)
+        if scale:
+            if scale.lower() in ("m", "k") and not text[max(0, m.start() - 2) : m.start()].strip().endswith(("$", "€", "£", "¥")):
+                scale = None  # "5 m" is metres, not millions
+            else:
+                value *= _EN_SCALE[scale.lower()]
+        out.append(Quantity(value, m.start(), m.end(), m.group()))
+    for m in _MONTH_RE.finditer(text):
+        if m.group(1).lower() == "may" and not m.group(1)[0].isupper():
+            continue
+        out.append(Quantity(float(_MONTHS[m.group(1).lower().rstrip(".")]), m.start(), m.end(), m.group()))
+    for m in _WORD_RE.finditer(text):
+        w = m.group().lower()
+        out.append(Quantity(float(_WORDS.get(w, _ORDINAL_WORDS.get(w, 0))), m.start(), m.end(), m.group(), soft=True))
+    return out
+
+
+_KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "両": 2}
+_KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
+_JA_SCALE = {"万": 1e4, "億": 1e8, "兆": 1e12}
+_COUNTERS = "人回年月日件億万兆千つ割倍度社名国カヶヵ番時分秒週期号条"
+_JA_NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?|[〇一二三四五六七八九十百千]+)\s*([万億兆千]?)")
+_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
+_ERA_RE = re.compile(r"(令和|平成|昭和|大正|明治)\s*(\d+|元)\s*年")
+
+
+def _kanji_int(s: str) -> int | None:
+    total, current = 0, 0
+    for ch in s:
+        if ch in _KANJI_DIGITS:
+            current = current * 10 + _KANJI_DIGITS[ch]
+        elif ch in _KANJI_SMALL:
+            total += (current or 1) * _KANJI_SMALL[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def japanese_quantities(text: str) -> list[Quantity]:
+    """Values in Japanese text; offsets index ``text`` (NFKC is applied per character)."""
+    norm = "".join(unicodedata.normalize("NFKC", c) if len(unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+    out: list[Quantity] = []
+    era_spans = []
+    for m in _ERA_RE.finditer(norm):
+        year = 1 if m.group(2) == "元" else int(m.group(2))
+        out.append(Quantity(float(_ERAS[m.group(1)] + year), m.start(), m.end(), text[m.start() : m.end()]))
+        era_spans.append((m.start(), m.end()))
+    pos = 0
+    while True:
+        m = _JA_NUM.search(norm, pos)
+        if m is None:
+            break
+        if any(a <= m.start() < b for a, b in era_spans):
+            pos = m.end()
+            continue
+        start = m.start()
+        value = 0.0
+        end = start
+        # chained scales: 1兆2000億円 → 1.2e12
+        chain = m
+        while chain is not None and chain.start() == end:
+            raw, scale = chain.group(1), chain.group(2)
+            if raw[0].isdigit():
+                number = float(raw.replace(",", ""))
+            else:
+                k = _kanji_int(raw)
+                after = norm[chain.end() : chain.end() + 1]
+                before = norm[chain.start() - 1 : chain.start()] if chain.start() else ""
+                if k is None or (not scale and after not in _COUNTERS and before != "第"):
+                    break
+                number = float(k)
+            if scale in _JA_SCALE:
+                value += number * _JA_SCALE[scale]
+                end = chain.end()
+                chain = _JA_NUM.match(norm, end)
+                if chain is not None and not chain.group(2) and chain.group(1)[0].isdigit() and end < len(norm):
+                    # "1億2000" without a scale closes the chain with a plain number only before 円/ドル
+                    tail = norm[chain.end() : chain.end() + 2]
+                    if tail.startswith(("円", "ドル")):
+                        value += float(chain.group(1).replace(",", ""))
+                        end = chain.end()
+                    chain = None
+                continue
+            if scale == "千":
+                number *= 1000
+            value += number
+            end = chain.end()
+            break
+        if end == start:
+            pos = m.end()
+            continue
+        if norm[end : end + 1] == "割":
+            value *= 10
+        out.append(Quantity(value, start, end, text[start:end]))
+        pos = end
+    return out
+
+
+def same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def scale_slip(a: float, b: float) -> int | None:
+    """If b is a times a power of ten (10 to 10^12), that power; a unit slip (billion ↔ 億)."""
+    if a == 0 or b == 0:
+        return None
+    import math
+
+    ratio = math.log10(abs(b / a))
+    k = round(ratio)
+    if k != 0 and abs(ratio - k) < 1e-6 and abs(k) <= 12:
+        return k
+    return None

@@ -1,0 +1,24 @@
+"""Renderers: each turns a Report into one format; none of them changes it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from audit.model import Report
+
+FORMATS = ("text", "json", "md")
+
+
+def render(report: Report, fmt: str, *, color: bool = False) -> str:
+    renderer: Callable[..., str]
+    if fmt == "json":
+        from audit.render.json_ import render_json as renderer
+    elif fmt == "md":
+        from audit.render.markdown import render_markdown as renderer
+    elif fmt == "text":
+        from audit.render.text import render_text
+
+        return render_text(report, color=color)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return renderer(report)

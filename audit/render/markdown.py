@@ -1,0 +1,55 @@
+"""Markdown report for pull-request comments; all document text escaped."""
+
+from __future__ import annotations
+
+import html
+
+from audit.model import Report
+from audit.render.common import format_evidence, safe_terminal, segment_at
+
+
+def _escape(text: str) -> str:
+    text = safe_terminal(text)
+    text = html.escape(text, quote=True)
+    return text.replace("|", "&#124;").replace("`", "&#96;").replace("*", "&#42;").replace("_", "&#95;").replace("[", "&#91;").replace("]", "&#93;")
+
+
+def render_markdown(report: Report) -> str:
+    t = report.target
+    counts = report.counts()
+    sev = counts["by_severity"]
+    out = [
+        f"## Translation audit: {_escape(t.path or 'text')}",
+        "",
+        f"**{counts['total']} findings** — {sev['critical']} critical, {sev['major']} major, {sev['minor']} minor "
+        f"in {len(t.segments)} sentences ({report.mode} audit).",
+        "",
+    ]
+    if report.document_scores:
+        out += ["| score | value | signature |", "|---|---:|---|"]
+        out += [f"| {s.name} | {s.value:.2f} | `{_escape(s.signature)}` |" for s in report.document_scores]
+        out.append("")
+    skipped = [s for s in report.stages if not s.ran]
+    if skipped:
+        out.append("Skipped stages:")
+        out += [f"- **{s.name}**: {_escape(s.reason or '')}" + (f" — enable with `{_escape(s.enable)}`" if s.enable else "") for s in skipped]
+        out.append("")
+    if report.findings:
+        out += ["| # | severity | code | sentence | text | message | suggestion |", "|---|---|---|---:|---|---|---|"]
+        for f in report.findings:
+            seg = segment_at(t, f.target.start) if f.target else None
+            text = f.target.text if f.target else ""
+            if len(text) > 80:
+                text = text[:77] + "…"
+            out.append(
+                f"| {f.id} | {f.severity.value} | {f.code} | {seg.id if seg else ''} | {_escape(text)} | "
+                f"{_escape(f.message)} | {_escape(f.suggestion or '')} |"
+            )
+        out.append("")
+        out.append("<details><summary>Evidence</summary>\n")
+        for f in report.findings:
+            out.append(f"- {f.id} {f.code}: {_escape(format_evidence(dict(f.evidence), 300))}")
+        out.append("\n</details>")
+    out.append("")
+    out.append(f"<sub>{_escape(str(report.signature.get('toolkit')))} · target sha256 {t.sha256[:12]}</sub>")
+    return "\n".join(out) + "\n"

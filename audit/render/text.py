@@ -1,0 +1,69 @@
+"""Terminal report: findings in document order, grouped by sentence, colour only on a TTY."""
+
+from __future__ import annotations
+
+from audit.model import Report, Severity
+from audit.render.common import context, format_evidence, safe_terminal, segment_at
+
+_COLOR = {Severity.CRITICAL: "\x1b[1;31m", Severity.MAJOR: "\x1b[31m", Severity.MINOR: "\x1b[33m"}
+_RESET = "\x1b[0m"
+_HL = "\x1b[7m"
+_DIM = "\x1b[2m"
+
+
+def render_text(report: Report, *, color: bool = False) -> str:
+    def c(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if color else text
+
+    t = report.target
+    lines = [
+        f"{report.signature.get('toolkit', 'audit')}: {safe_terminal(t.path or '<text>')} "
+        f"({t.encoding}, {len(t.segments)} sentences) — {report.mode} audit"
+    ]
+    if report.source is not None:
+        s = report.source
+        lines.append(f"source: {safe_terminal(s.path or '<text>')} ({s.encoding}, {len(s.segments)} sentences)")
+    for stage in report.stages:
+        if stage.ran:
+            continue
+        hint = f" — to enable: {stage.enable}" if stage.enable else ""
+        lines.append(c(_DIM, f"skipped {stage.name}: {stage.reason}{hint}"))
+    for score in report.document_scores:
+        lines.append(f"{score.name} = {score.value:.2f}  ({score.signature})")
+    lines.append("")
+
+    last_seg = None
+    for f in report.findings:
+        if f.target is not None:
+            seg = segment_at(t, f.target.start)
+            if seg is not None and seg.id != last_seg:
+                lines.append(c(_DIM, f"sentence {seg.id} (paragraph {seg.paragraph}):"))
+                last_seg = seg.id
+            before, inside, after = context(t, f)
+            excerpt = (
+                f"{safe_terminal(before)}{c(_HL, safe_terminal(inside))}{safe_terminal(after)}"
+                if color
+                else f"{safe_terminal(before)}⟦{safe_terminal(inside)}⟧{safe_terminal(after)}"
+            )
+        else:
+            excerpt = ""
+        lines.append(f"  {c(_COLOR[f.severity], f.severity.value.upper()):<8} {f.code}  {safe_terminal(f.message)}")
+        if excerpt:
+            lines.append(f"      {excerpt}")
+        if f.source is not None:
+            lines.append(f"      source: {safe_terminal(f.source.text[:200])}")
+        if f.evidence:
+            lines.append(c(_DIM, f"      evidence: {safe_terminal(format_evidence(dict(f.evidence)))}"))
+        if f.suggestion:
+            lines.append(f"      suggestion: {safe_terminal(f.suggestion)}")
+    counts = report.counts()
+    sev = counts["by_severity"]
+    if counts["total"]:
+        lines.append("")
+    by_code = ", ".join(f"{k} {v}" for k, v in counts["by_code"].items())
+    lines.append(
+        f"{counts['total']} findings: {sev['critical']} critical, {sev['major']} major, {sev['minor']} minor"
+        + (f" ({by_code})" if by_code else "")
+        + f" in {len(t.segments)} sentences"
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,42 @@
+"""Reproducible sessions: `nox -s tests`, `nox -s lint`, `nox -s audit`, `nox -s bench`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["tests", "lint"]
+nox.options.reuse_existing_virtualenvs = True
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (arguments after -- go to pytest)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff over the package, tests and this file."""
+    session.install("ruff")
+    session.run("ruff", "check", "audit", "tests", "benchmarks", "noxfile.py")
+
+
+@nox.session
+def audit(session: nox.Session) -> None:
+    """Audit every document in seeds/ into reports/ (text, JSON and Markdown)."""
+    session.install(".")
+    out = Path("reports")
+    out.mkdir(exist_ok=True)
+    for seed in sorted(Path("seeds").glob("*.txt")):
+        for fmt, ext in (("text", "txt"), ("json", "json"), ("md", "md")):
+            session.run("audit", "check", str(seed), "--format", fmt, "-o", str(out / f"{seed.stem}.{ext}"))
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks: start-up time, segmentation and full-audit throughput (medians)."""
+    session.install(".")
+    session.run("python", "benchmarks/run.py", *session.posargs)

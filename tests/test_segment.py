@@ -1,0 +1,103 @@
+import random
+
+import pytest
+
+from audit.segment import segment_text
+
+
+def texts(text, lang, **kw):
+    segs = segment_text(text, lang, **kw)
+    for s in segs:
+        assert text[s.start : s.end] == s.text
+    return [s.text for s in segs]
+
+
+def test_japanese_terminal_punctuation_and_quotes():
+    t = "彼は「行く。帰る。」と言った。次の文です！　本当？"
+    assert texts(t, "ja") == ["彼は「行く。帰る。」と言った。", "次の文です！", "本当？"]
+
+
+def test_japanese_quoted_sentence_then_narration():
+    assert texts("「ありがとう。」彼は笑った。", "ja") == ["「ありがとう。」", "彼は笑った。"]
+
+
+def test_parenthetical_with_full_stop_is_one_sentence():
+    assert texts("（注：これは例です。）次。", "ja") == ["（注：これは例です。）", "次。"]
+
+
+def test_english_abbreviations_initials_decimals_dates():
+    t = "Dr. Smith met the U.S. President on Apr. 10, 2024. The talks lasted 2.5 hours! John F. Kennedy was No. 1. Yes."
+    assert texts(t, "en") == [
+        "Dr. Smith met the U.S. President on Apr. 10, 2024.",
+        "The talks lasted 2.5 hours!",
+        "John F. Kennedy was No. 1.",
+        "Yes.",
+    ]
+
+
+def test_dotted_acronym_ends_sentence_before_an_opener():
+    assert texts("He moved to the U.S. The rest followed.", "en") == ["He moved to the U.S.", "The rest followed."]
+    assert texts("Acme Inc. said so. Then it left.", "en") == ["Acme Inc. said so.", "Then it left."]
+    assert texts("Acme Inc. Tokyo office.", "en") == ["Acme Inc. Tokyo office."]
+
+
+def test_bullets_headings_and_paragraphs():
+    t = "# Title\n\n- first item\n- second item\n\n  • 2024年4月10日\n"
+    segs = segment_text(t, "en", markdown=True)
+    assert [(s.text, s.kind) for s in segs] == [
+        ("Title", "heading"),
+        ("first item", "item"),
+        ("second item", "item"),
+        ("2024年4月10日", "item"),
+    ]
+    assert [s.paragraph for s in segs] == [0, 1, 1, 2]
+
+
+def test_hard_wrapped_english_is_joined():
+    t = "This line is hard wrapped at about sixty characters so it must\ncontinue on the next line. Next one.\n"
+    assert texts(t, "en") == ["This line is hard wrapped at about sixty characters so it must\ncontinue on the next line.", "Next one."]
+
+
+def test_mixed_newlines_keep_offsets():
+    t = "一行目。\r\n二行目。\r三行目。\n\r\n四行目。"
+    assert texts(t, "ja") == ["一行目。", "二行目。", "三行目。", "四行目。"]
+
+
+def test_presegmented_ids_are_nonblank_lines():
+    t = "first\nsecond\n\n  third  \n"
+    segs = segment_text(t, "en", presegmented=True)
+    assert [s.text for s in segs] == ["first", "second", "third"]
+    assert [s.paragraph for s in segs] == [0, 0, 1]
+
+
+def test_markdown_code_fences_are_skipped():
+    t = "Text.\n\n```\ncode. Not prose.\n```\nAfter."
+    assert texts(t, "en", markdown=True) == ["Text.", "After."]
+
+
+def test_long_line_is_capped_and_linear():
+    t = "あいう、" * 60000
+    segs = segment_text(t, "ja", max_chars=2000)
+    assert all(len(s.text) <= 2000 for s in segs)
+    assert "".join(s.text for s in segs) == t
+
+
+def test_random_text_round_trips_and_is_ordered():
+    rng = random.Random(7)
+    alphabet = list("あいう漢字カナABC abc.。!？「」（）()\n\r 　・1234,、") + ["\r\n", "\n\n"]
+    for _ in range(200):
+        t = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        for lang in ("ja", "en"):
+            segs = segment_text(t, lang)
+            last = 0
+            for i, s in enumerate(segs):
+                assert s.id == i
+                assert t[s.start : s.end] == s.text and s.text.strip()
+                assert s.start >= last
+                last = s.end
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_unbalanced_bracket_does_not_swallow_sentences(lang):
+    t = "「始まり。終わりのない引用。次の文。"
+    assert len(segment_text(t, lang)) == 3
