@@ -40,3 +40,10 @@ def bench(session: nox.Session) -> None:
     """Benchmarks: start-up time, segmentation and full-audit throughput (medians)."""
     session.install(".")
     session.run("python", "benchmarks/run.py", *session.posargs)
+
+
+@nox.session(default=False)
+def evaluate(session: nox.Session) -> None:
+    """Recall per injected error type and false alarms on clean WMT22 en-ja pairs (skips without ../shared/data)."""
+    session.install(".")
+    session.run("python", "benchmarks/evaluate.py", *session.posargs)

@@ -41,7 +41,7 @@ def duplicated_sentence(ctx: Context) -> Iterator[Hit]:
 
     Not flagged, because they are not errors: headings and titles repeated by the page layout
     (a page title shown again as the article heading), list items that share a pattern, and
-    short sentences (under 12 characters), which repeat legitimately.
+    short sentences (under 20 characters, such as repeated instructions), which repeat legitimately.
     Options: ``threshold`` (bigram containment, default 0.8), ``window`` (sentences, default 2).
     """
     threshold = float(ctx.options.get("DUP001.threshold", 0.8))
@@ -49,11 +49,11 @@ def duplicated_sentence(ctx: Context) -> Iterator[Hit]:
     segs = [s for s in ctx.target.segments if s.kind == "text"]
     norms = [_norm(s.text) for s in segs]
     for j, seg in enumerate(segs):
-        if len(norms[j]) < 12:
+        if len(norms[j]) < 20:
             continue
         for i in range(max(0, j - window), j):
             prev: Segment = segs[i]
-            if len(norms[i]) < 12 or abs(prev.paragraph - seg.paragraph) > 1:
+            if len(norms[i]) < 20 or abs(prev.paragraph - seg.paragraph) > 1:
                 continue
             score = containment(norms[i], norms[j])
             if score < threshold:
@@ -83,10 +83,13 @@ def repeated_phrase(ctx: Context) -> Iterator[Hit]:
 
 
 def _content(chunk: str) -> bool:
+    """Worth reporting when repeated: has a kanji, katakana or Latin letter, or is 3+ hiragana."""
+    if len(chunk) >= 3 and all("\u3041" <= c <= "\u309f" for c in chunk):
+        return True
     return any(("\u4e00" <= c <= "\u9fff") or ("\u30a1" <= c <= "\u30fa") or c.isascii() and c.isalpha() for c in chunk)
 
 
-_EXACT = re.compile(r"(?P<a>\S.{1,38}?\S)(?P<g>[ 、,・\u3000]?)(?P=a)")
+_EXACT = re.compile(r"(?P<a>\S.{1,38}?\S|[\u4e00-\u9fff]{2})(?P<g>[ 、,・\u3000]?)(?P=a)")
 _CONJUNCTIONS = ("と", "や", "及び", "および", "並びに", "ならびに", "または", "又は", "、", "and ", "or ")
 
 

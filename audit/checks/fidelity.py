@@ -107,7 +107,7 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
                 unmatched_t.remove(hit)
             else:
                 missing.append(q)
-        extra = [t for t in unmatched_t if not any(same(t.value, s.value) for s in soft + hard)]
+        extra = [t for t in unmatched_t if not t.soft and not any(same(t.value, s.value) for s in soft + hard)]
         t_off = tgt[0].start
         s_off = src[0].start
         for q in missing:
@@ -157,14 +157,20 @@ def _ja_number(value: float) -> str:
     return f"{value:g}"
 
 
-_LATIN_TOKEN = re.compile(r"\b(?:[A-Z][A-Z0-9&]{1,}(?:-[A-Z0-9]+)*|[A-Z][a-z]+[A-Z][A-Za-z]*)\b")
+_LATIN_TOKEN = re.compile(r"\b[A-Z][A-Z0-9&]{1,}(?:-[A-Z0-9]+)*\b")
+# General-purpose acronyms that Japanese routinely writes as words (英国, 国連, 新型コロナ, ドル…):
+# their absence in Latin script is not evidence of anything.
+_ROUTINELY_TRANSLATED = frozenset(
+    "US USA UK EU UN COVID USD JPY EUR GBP CNY PC TV CEO CFO CTO AM PM OK FAQ DIY ID BBQ DVD CD GPS SNS".split()
+)
 
 
 @rule("ACR001", "acronym-missing", Severity.MINOR, "An acronym or Latin token of the source is missing", needs=("source", "alignment"))
 def acronym_missing(ctx: Context) -> Iterator[Hit]:
-    """Finds acronyms and mixed-case product names (``IPEF``, ``AUKUS``, ``iPhone``) in a source
-    sentence that do not appear in its translation. Japanese usually keeps acronyms in Latin
-    script; a missing one was dropped, expanded without the acronym, or altered.
+    """Finds acronyms (``IPEF``, ``AUKUS``, ``NSF``) in a source sentence that do not appear in its
+    translation. Japanese usually keeps acronyms in Latin script; a missing one was dropped,
+    expanded without the acronym, or altered. General-purpose acronyms that Japanese routinely
+    writes as words (UK → 英国, UN → 国連, USD → ドル) and text written in capitals are skipped.
     """
     assert ctx.source is not None
     for _bead, src, tgt in _pairs(ctx):
@@ -175,9 +181,12 @@ def acronym_missing(ctx: Context) -> Iterator[Hit]:
         import unicodedata
 
         t_norm = unicodedata.normalize("NFKC", t_text).upper()
+        words = re.findall(r"[A-Za-z]{2,}", s_text)
+        if words and sum(w.isupper() for w in words) / len(words) > 0.3:
+            continue  # text in capitals (a shouted notice): capitals do not mark acronyms here
         for m in _LATIN_TOKEN.finditer(s_text):
             token = m.group()
-            if token.upper() in t_norm or token in {"I", "A", "US", "OK"}:
+            if token.upper() in t_norm or token.split("-")[0] in _ROUTINELY_TRANSLATED:
                 continue
             yield Hit(
                 f"{token} from the source does not appear in the translation",

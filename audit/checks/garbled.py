@@ -11,11 +11,12 @@ from audit.lexicon.script import JA, is_katakana, ja_ratio
 from audit.model import Segment, Severity
 from audit.segment import _CLOSING, _PAIRS
 
-_GAP = re.compile(f"(?<=[{JA}」』）])[ \t\u3000]+(?=[{JA}「『（])")
+# ASCII spaces only: the ideographic space (U+3000) is a deliberate separator in Japanese layout.
+_GAP = re.compile(f"(?<=[{JA}」』）])[ \t]+(?=[{JA}「『（])")
 _KATAKANA_WORD_GAP = re.compile("(?<=[\u30a0-\u30ff])[ \u3000]+(?=[\u30a0-\u30ff])")
 _TERMINAL = "。！？!?．.」』）)…"
 # Particles and auxiliaries that cannot open a Japanese sentence.
-_BAD_START_POS = {"助詞", "助動詞"}
+_BAD_START_POS = {"格助詞", "係助詞", "副助詞"}
 _OK_START = ("ので", "でも", "では", "だが", "だから", "ただ", "また", "なお", "と言う", "とは", "との")
 
 
@@ -32,7 +33,7 @@ def _straddles(ctx: Context, text: str, gap_start: int, gap_end: int) -> bool:
     joined = text[lo:gap_start] + text[gap_end:hi]
     cut = gap_start - lo
     for tok in ctx.tokenizer.tokenize(joined):
-        if tok.begin < cut < tok.end and tok.pos[0] not in ("補助記号", "空白") and len(tok.surface) >= 2:
+        if tok.begin < cut < tok.end and tok.pos[0] not in ("補助記号", "空白") and len(tok.surface) >= 2 and not tok.oov:
             # An unknown-word run (OOV katakana) joining is weak evidence; a dictionary word is strong.
             return True
     return False
@@ -149,9 +150,7 @@ def starts_mid_clause(ctx: Context) -> Iterator[Hit]:
         if not text or text.startswith(_OK_START):
             continue
         toks = ctx.tokenizer.tokenize(text[:20])
-        if toks and toks[0].pos[0] in _BAD_START_POS and toks[0].pos[1] != "接続助詞" or (
-            toks and toks[0].pos[0] == "助詞" and toks[0].pos[1] == "接続助詞" and toks[0].surface in ("て", "で", "ば")
-        ):
+        if toks and toks[0].pos[0] == "助詞" and toks[0].pos[1] in _BAD_START_POS:
             end = toks[0].end if len(toks) < 2 else toks[1].end
             yield Hit(
                 f"sentence begins with the {toks[0].pos[0]} 「{toks[0].surface}」: its first half is missing",

@@ -24,7 +24,7 @@ class Quantity:
 
 _EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12}
 _EN_NUM = re.compile(
-    r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:st|nd|rd|th)?"
+    r"(?<![\w.,])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:st|nd|rd|th)?"
     r"(?:\s*(?:-|–|to)\s*(?=\d))?"
     r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn|[km])\b)?",
     re.IGNORECASE,
@@ -50,7 +50,12 @@ _MONTHS = {
     )
     for m in names
 }
-_MONTH_RE = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?(?=\s+\d{1,2}\b|\s+\d{4}\b|\s*,?\s+\d)", re.IGNORECASE)
+# Abbreviated months only before a number (Apr. 10); full names anywhere (10 April, in December).
+_MONTH_RE = re.compile(
+    r"\b(?:(" + "|".join(m for m in _MONTHS if len(m) <= 4 and m != "may") + r")\b\.?(?=\s*\d)|("
+    + "|".join(m.capitalize() for m in _MONTHS if len(m) > 4 or m == "may") + r")\b)",
+    re.IGNORECASE,
+)
 _WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _WORD_RE = re.compile(r"\b(" + "|".join(_WORDS) + r"|first|second|third|fourth|fifth|dozen|hundred)\b", re.IGNORECASE)
 _ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "dozen": 12, "hundred": 100}
@@ -69,9 +74,11 @@ def english_quantities(text: str) -> list[Quantity]:
                 value *= _EN_SCALE[scale.lower()]
         out.append(Quantity(value, m.start(), m.end(), m.group()))
     for m in _MONTH_RE.finditer(text):
-        if m.group(1).lower() == "may" and not m.group(1)[0].isupper():
-            continue
-        out.append(Quantity(float(_MONTHS[m.group(1).lower().rstrip(".")]), m.start(), m.end(), m.group()))
+        name = m.group(1) or m.group(2)
+        if m.group(2) and not name[0].isupper():
+            continue  # "march on", "may be"
+        soft = name.lower() == "may"  # the modal verb at a sentence start
+        out.append(Quantity(float(_MONTHS[name.lower()]), m.start(), m.end(), m.group(), soft=soft))
     for m in _WORD_RE.finditer(text):
         w = m.group().lower()
         out.append(Quantity(float(_WORDS.get(w, _ORDINAL_WORDS.get(w, 0))), m.start(), m.end(), m.group(), soft=True))
@@ -82,7 +89,8 @@ _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "�
 _KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
 _JA_SCALE = {"万": 1e4, "億": 1e8, "兆": 1e12}
 _COUNTERS = "人回年月日件億万兆千つ割倍度社名国カヶヵ番時分秒週期号条"
-_JA_NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?|[〇一二三四五六七八九十百千]+)\s*([万億兆千]?)")
+# Digits glued to Latin letters (G7, COVID-19, 5G) are part of a name on both sides, not quantities.
+_JA_NUM = re.compile(r"(?<![A-Za-z0-9.])(?<![A-Za-z]-)(\d+(?:,\d{3})*(?:\.\d+)?|[〇一二三四五六七八九十百千]+)(?![A-Za-z])\s*([万億兆千]?)")
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
 _ERA_RE = re.compile(r"(令和|平成|昭和|大正|明治)\s*(\d+|元)\s*年")
 
@@ -155,7 +163,9 @@ def japanese_quantities(text: str) -> list[Quantity]:
             continue
         if norm[end : end + 1] == "割":
             value *= 10
-        out.append(Quantity(value, start, end, text[start:end]))
+        # Kanji numerals live inside idioms (一度, 一部, 二国間): they may match, never required.
+        soft = not norm[start].isdigit()
+        out.append(Quantity(value, start, end, text[start:end], soft=soft))
         pos = end
     return out
 

@@ -15,6 +15,7 @@ class Token:
     reading: str
     begin: int
     end: int
+    oov: bool = False
 
     @property
     def is_particle(self) -> bool:
@@ -59,7 +60,7 @@ class Tokenizer:
 def _tokenize_cached(tokenizer: Tokenizer, text: str) -> tuple[Token, ...]:
     out = []
     for m in tokenizer._tokenizer().tokenize(text):
-        out.append(Token(m.surface(), tuple(m.part_of_speech()), m.reading_form(), m.begin(), m.end()))
+        out.append(Token(m.surface(), tuple(m.part_of_speech()), m.reading_form(), m.begin(), m.end(), m.is_oov()))
     return tuple(out)
 
 

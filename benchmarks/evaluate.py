@@ -1,0 +1,147 @@
+"""Recall per injected error type and false alarms on clean pairs, on WMT22 English→Japanese.
+
+Each WMT22 line pair (source.en, reference.ja) is audited as one aligned pair. A seeded random
+share of pairs gets one injected error; the rest stay clean. A pair counts as caught when a
+finding of the expected families touches it; a clean pair counts as a false alarm when any
+pair-level finding touches it (document-level consistency checks, CON*, are left out: the test
+set concatenates unrelated documents).
+
+Run: `nox -s evaluate` or `python benchmarks/evaluate.py [--data ../shared/data/wmt22/en-ja]`.
+Skips (exit 0 with a message) when the data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from audit.checks.base import Context, run_rules, select_rules  # noqa: E402
+from audit.io.document import document_from_text  # noqa: E402
+from audit.lexicon.tokens import Tokenizer  # noqa: E402
+from audit.model import Bead  # noqa: E402
+
+EXPECTED = {
+    "number": ("NUM",),
+    "duplication": ("DUP",),
+    "untranslated": ("UNT",),
+    "fragments": ("GRB",),
+    "omission": ("LEN", "OMI"),
+}
+
+
+def inject(kind: str, en: str, ja: str, rng: random.Random) -> str | None:
+    """The Japanese with one error of ``kind``, or None when the pair cannot take it."""
+    if kind == "number":
+        m = list(re.finditer(r"\d+", ja))
+        if not m or not re.search(r"\d", en):
+            return None
+        x = rng.choice(m)
+        following = ja[x.end() : x.end() + 1]
+        if following in "万億" and rng.random() < 0.5:
+            return ja[: x.end()] + ("億" if following == "万" else "万") + ja[x.end() + 1 :]
+        digits = x.group()
+        i = rng.randrange(len(digits))
+        new = str((int(digits[i]) + rng.randint(1, 8)) % 10)
+        return ja[: x.start() + i] + new + ja[x.start() + i + 1 :]
+    if kind == "duplication":
+        toks = [t for t in Tokenizer.shared().tokenize(ja) if t.pos[0] == "名詞" and len(t.surface) >= 2]
+        if not toks:
+            return None
+        t = rng.choice(toks)
+        # glue a copy of the noun phrase ending at this token (up to 2 tokens back)
+        start = max(0, t.begin - rng.choice((0, 2, 4)))
+        phrase = ja[start : t.end]
+        return ja[: t.end] + phrase + ja[t.end :]
+    if kind == "untranslated":
+        return en
+    if kind == "fragments":
+        toks = Tokenizer.shared().tokenize(ja)
+        cuts = [t.end for t in toks[1:-2] if t.pos[0] in ("助詞", "名詞", "動詞") and ja[t.end : t.end + 1] not in "、。 "]
+        if len(cuts) < 3:
+            return None
+        chosen = sorted(rng.sample(cuts, 2))
+        out = ja
+        for c in reversed(chosen):
+            out = out[:c] + " " + out[c:]
+        return out
+    if kind == "omission":
+        parts = re.split(r"(?<=、)", ja)
+        if len(parts) < 3 or len(en) < 60:
+            return None
+        drop = max(range(len(parts) - 1), key=lambda k: len(parts[k]))
+        return "".join(p for k, p in enumerate(parts) if k != drop)
+    raise ValueError(kind)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"))
+    ap.add_argument("--rate", type=float, default=0.5, help="share of pairs that get an injected error")
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args()
+    data = Path(args.data)
+    if not (data / "source.en").is_file():
+        print(f"skipped: WMT22 data not found at {data}")
+        return 0
+    src = (data / "source.en").read_text(encoding="utf-8").splitlines()
+    ref = (data / "reference.ja").read_text(encoding="utf-8").splitlines()
+    rng = random.Random(args.seed)
+    kinds = list(EXPECTED)
+    labels: list[str | None] = []
+    tgt: list[str] = []
+    for en, ja in zip(src, ref):
+        label, text = None, ja
+        if rng.random() < args.rate:
+            kind = rng.choice(kinds)
+            injected = inject(kind, en, ja, rng)
+            if injected is not None and injected != ja:
+                label, text = kind, injected
+        labels.append(label)
+        tgt.append(text.replace("\n", " "))
+    sdoc = document_from_text("\n".join(src), "en", presegmented=True)
+    tdoc = document_from_text("\n".join(tgt), "ja", presegmented=True)
+    assert len(sdoc.segments) == len(tdoc.segments) == len(src)
+    ctx = Context(target=tdoc, source=sdoc, alignment=tuple(Bead((i,), (i,)) for i in range(len(src))))
+    findings, _ = run_rules(ctx, select_rules(ignore=("CON",)))
+    t_starts = [s.start for s in tdoc.segments]
+    s_starts = [s.start for s in sdoc.segments]
+    codes_at: dict[int, set[str]] = defaultdict(set)
+    for f in findings:
+        if f.target is not None:
+            i = bisect.bisect_right(t_starts, f.target.start) - 1
+        else:
+            assert f.source is not None
+            i = bisect.bisect_right(s_starts, f.source.start) - 1
+        codes_at[i].add(f.code)
+    caught: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    clean = flagged = 0
+    false_codes: Counter[str] = Counter()
+    for i, label in enumerate(labels):
+        if label is None:
+            clean += 1
+            if codes_at[i]:
+                flagged += 1
+                false_codes.update(codes_at[i])
+            continue
+        total[label] += 1
+        if any(c.startswith(EXPECTED[label]) for c in codes_at[i]):
+            caught[label] += 1
+    print(f"WMT22 en-ja, {len(src)} pairs, seed {args.seed}, injection rate {args.rate}")
+    for kind in kinds:
+        n = total[kind]
+        print(f"  {kind:<13} recall {caught[kind] / n:6.1%}  ({caught[kind]}/{n})" if n else f"  {kind:<13} no pairs")
+    print(f"  clean pairs flagged: {flagged / clean:.1%} ({flagged}/{clean}); by code: {dict(false_codes.most_common())}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
