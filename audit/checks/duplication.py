@@ -89,7 +89,7 @@ def _content(chunk: str) -> bool:
     return any(("\u4e00" <= c <= "\u9fff") or ("\u30a1" <= c <= "\u30fa") or c.isascii() and c.isalpha() for c in chunk)
 
 
-_EXACT = re.compile(r"(?P<a>\S.{1,38}?\S|[\u4e00-\u9fff]{2})(?P<g>[ 、,・\u3000]?)(?P=a)")
+_EXACT = re.compile(r"(?P<a>\S.{1,38}?\S|[\u4e00-\u9fff]{2})(?P<g>[ 、,・\u3000]?)(?P=a)", re.IGNORECASE)
 _CONJUNCTIONS = ("と", "や", "及び", "および", "並びに", "ならびに", "または", "又は", "、", "and ", "or ")
 
 

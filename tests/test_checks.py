@@ -1,0 +1,131 @@
+"""One positive and one negative example per rule, on invented text."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.checks.base import Context, run_rules, select_rules
+from audit.io.document import document_from_text
+from audit.lexicon.numbers import english_quantities, japanese_quantities
+from audit.model import Bead, Severity
+
+
+def target_findings(text: str, code: str):
+    ctx = Context(target=document_from_text(text, "ja"))
+    findings, _ = run_rules(ctx, select_rules((code,)))
+    for f in findings:
+        assert f.target is None or text[f.target.start : f.target.end] == f.target.text
+    return findings
+
+
+def pair_findings(en: list[str], ja: list[str], code: str):
+    sd = document_from_text("\n".join(en), "en", presegmented=True)
+    td = document_from_text("\n".join(ja), "ja", presegmented=True)
+    beads = tuple(Bead((i,), (i,)) for i in range(len(en)))
+    findings, _ = run_rules(Context(target=td, source=sd, alignment=beads), select_rules((code,)))
+    return findings
+
+
+@pytest.mark.parametrize(
+    "code,bad,good",
+    [
+        ("GRB001", "によると 公式統計 会議中、両国の閣僚は貿易について議論した。", "会議中、両国の閣僚は貿易について議論した。"),
+        ("GRB002", "ハミルトン ブラザーズが参加した。", "ハミルトン・ブラザーズが参加した。"),
+        ("GRB003", "シリコン バレーの企業が参加した。", "シリコンバレーの企業が参加した。"),
+        ("GRB003", "両国は協力を強化することに合意す る。", "両国は協力を強化することに合意する。"),
+        ("GRB004", "を中心に議論が進められた。", "貿易を中心に議論が進められた。"),
+        ("GRB005", "両国は会談した。その後の記者会見で発表された共同", "両国は会談した。その後、共同声明が発表された。"),
+        ("GRB006", "大臣は「協力を進めると述べた。", "大臣は「協力を進める」と述べた。"),
+        ("GRB007", "日米両国は,協力を強化する.", "日米両国は、協力を強化する。"),
+        ("DUP002", "両国は経済関係の深化深化を確認した。", "両国は経済関係の深化を確認した。"),
+        ("DUP002", "The the meeting ended.", "The meeting ended."),
+        ("UNT001", "This sentence was not translated at all by the system.", "この文は翻訳されている。"),
+        ("UNT001", "両国はSupplyChainResilienceを重視する。", "両国はIPEFを重視する。"),
+        ("UNT001", "両国は the future of the partnership を議論した。", "両国はジョンズ・ホプキンズ大学で議論した。"),
+    ],
+)
+def test_rule_fires_on_bad_text_and_not_on_good(code, bad, good):
+    assert target_findings(bad, code), f"{code} missed: {bad}"
+    assert not target_findings(good, code), f"{code} false alarm: {good}"
+
+
+def test_duplicated_sentence_but_not_repeated_headings():
+    doc = "日米の研究協力に関する新たな合意を発表する。日米の研究協力に関する新たな合意を発表し、予算を確保する。"
+    found = target_findings(doc, "DUP001")
+    assert len(found) == 1 and found[0].target.text == "日米の研究協力に関する新たな合意を発表する。"
+    headings = "サプライチェーン強化に向けた日米協力の新段階\n\nサプライチェーン強化に向けた日米協力の新段階\n\n本文です。"
+    assert not target_findings(headings, "DUP001")
+
+
+def test_katakana_variants_suggest_the_dominant_spelling():
+    doc = "コンピューターを使う。コンピューターが壊れた。コンピュータを直す。"
+    found = target_findings(doc, "CON001")
+    assert [f.target.text for f in found] == ["コンピュータ"] and found[0].suggestion == "コンピューター"
+    assert not target_findings("コンピューターを使う。プリンターを直す。", "CON001")
+
+
+def test_acronym_expansion_inconsistency():
+    doc = "政府は研究開発機構（RDO）を設立した。その後、研究推進機構（RDO）が予算を得た。"
+    found = target_findings(doc, "CON002")
+    assert len(found) == 1 and "研究開発機構" in found[0].message
+    same = "政府は研究開発機構（RDO）を設立した。その後、開発機構（RDO）が予算を得た。"
+    assert not target_findings(same, "CON002")
+
+
+def test_mixed_width():
+    assert target_findings("２０２４年に発表。2025年にも発表。2026年にも。", "CON003")
+    assert not target_findings("2024年に発表。2025年にも発表。", "CON003")
+
+
+@pytest.mark.parametrize(
+    "en,ja,severity",
+    [
+        ("The fund is $2.9 billion.", "基金は2.9億ドルである。", Severity.CRITICAL),
+        ("The fund is $2.9 billion.", "基金は39億ドルである。", Severity.MAJOR),
+        ("Sales rose 15% in April.", "4月の売上は増加した。", Severity.MAJOR),
+    ],
+)
+def test_number_mismatch(en, ja, severity):
+    found = pair_findings([en], [ja], "NUM001")
+    assert found and found[0].severity == severity
+
+
+@pytest.mark.parametrize(
+    "en,ja",
+    [
+        ("The fund is $2.9 billion.", "基金は29億ドルである。"),
+        ("On April 10, 2024, 30% of 1.2 trillion yen was spent.", "2024年4月10日、1兆2000億円の3割が支出された。"),
+        ("The G7 met for the second time.", "G7は2回目の会合を開いた。"),
+        ("About 50 thousand people came.", "約5万人が来た。"),
+    ],
+)
+def test_number_equivalences_are_not_flagged(en, ja):
+    assert not pair_findings([en], [ja], "NUM001")
+
+
+def test_length_ratio_and_acronyms():
+    en = "The two governments agreed to expand cooperation on critical minerals, semiconductors and clean energy."
+    assert pair_findings([en], ["合意した。"], "LEN001")
+    assert not pair_findings([en], ["両政府は、重要鉱物、半導体、クリーンエネルギーに関する協力を拡大することで合意した。"], "LEN001")
+    assert pair_findings(["The NSF will fund it."], ["全米科学財団が資金を出す。"], "ACR001")
+    assert not pair_findings(["The NSF will fund it."], ["米国立科学財団（NSF）が資金を出す。"], "ACR001")
+    assert not pair_findings(["The UK will fund it."], ["英国が資金を出す。"], "ACR001")
+
+
+def test_quantities():
+    assert [q.value for q in japanese_quantities("令和6年度に1億2000万人、3割")] == [2024, 1.2e8, 30]
+    assert [q.value for q in english_quantities("$3.5 million") if not q.soft] == [3.5e6]
+
+
+def test_skipped_rules_say_what_they_need():
+    ctx = Context(target=document_from_text("文です。", "ja"))
+    _, runs = run_rules(ctx, select_rules(("NUM001",)))
+    assert not runs[0].ran and "source" in runs[0].reason
+
+
+def test_fingerprints_are_stable_and_distinct():
+    text = "によると 公式統計 会議中、閣僚は議論した。\n\nによると 公式統計 会議中、閣僚は議論した。"
+    a = target_findings(text, "GRB001")
+    b = target_findings("前置きの文。\n\n" + text, "GRB001")
+    assert [f.fingerprint for f in a] == [f.fingerprint for f in b]
+    assert len({f.fingerprint for f in a}) == len(a) == 2
