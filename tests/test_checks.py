@@ -129,3 +129,20 @@ def test_fingerprints_are_stable_and_distinct():
     b = target_findings("前置きの文。\n\n" + text, "GRB001")
     assert [f.fingerprint for f in a] == [f.fingerprint for f in b]
     assert len({f.fingerprint for f in a}) == len(a) == 2
+
+
+@pytest.mark.parametrize(
+    "en,ja",
+    [
+        ("Our chat service is open 24/7.", "チャットサービスは24時間年中無休です。"),
+        ("The shop opens at 17:45.", "店は17時45分に開く。"),
+        ("I bathe once a week.", "私は週1回入浴する。"),
+        ("Please tick ANY items you want.", "欲しい商品にチェックを入れてください。"),
+    ],
+)
+def test_idiomatic_renderings_are_not_flagged(en, ja):
+    code = "ACR001" if "ANY" in en else "NUM001"
+    # "any" must occur in lower case in the document for the capitals to read as emphasis
+    src = [en, "Choose any colour."] if code == "ACR001" else [en]
+    tgt = [ja, "好きな色を選んでください。"] if code == "ACR001" else [ja]
+    assert not pair_findings(src, tgt, code)

@@ -102,12 +102,19 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
         unmatched_t = list(tq)
         missing = []
         for q in hard:
+            # A clock time (5.30, 17:45) may be written as hours and minutes: 5時30分.
+            parts = [next((t for t in unmatched_t if same(v, t.value)), None) for v in q.parts]
+            if q.parts and all(parts):
+                for t in parts:
+                    unmatched_t.remove(t)  # type: ignore[arg-type]
+                continue
             hit = next((t for t in unmatched_t if same(q.value, t.value)), None)
             if hit is not None:
                 unmatched_t.remove(hit)
-            else:
-                missing.append(q)
-        extra = [t for t in unmatched_t if not t.soft and not any(same(t.value, s.value) for s in soft + hard)]
+                continue
+            missing.append(q)
+        # An extra 1 is almost always "a/an/one/once" rendered as a digit (1時間, 週1回): not evidence.
+        extra = [t for t in unmatched_t if not t.soft and t.value != 1 and not any(same(t.value, s.value) for s in soft + hard)]
         t_off = tgt[0].start
         s_off = src[0].start
         for q in missing:
@@ -149,6 +156,17 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
             )
 
 
+def _lowercase_vocabulary(ctx: Context) -> frozenset[str]:
+    """Words the source document uses in lower case: their capitalised forms are emphasis."""
+    cached = ctx.options.get("_lowercase_vocabulary") if isinstance(ctx.options, dict) else None
+    if cached is None:
+        assert ctx.source is not None
+        cached = frozenset(re.findall(r"\b[a-z]{2,}\b", ctx.source.text))
+        if isinstance(ctx.options, dict):
+            ctx.options["_lowercase_vocabulary"] = cached
+    return cached
+
+
 def _ja_number(value: float) -> str:
     for unit, scale in (("兆", 1e12), ("億", 1e8), ("万", 1e4)):
         if abs(value) >= scale:
@@ -188,6 +206,8 @@ def acronym_missing(ctx: Context) -> Iterator[Hit]:
             token = m.group()
             if token.upper() in t_norm or token.split("-")[0] in _ROUTINELY_TRANSLATED:
                 continue
+            if token.lower() in _lowercase_vocabulary(ctx):
+                continue  # an ordinary word in capitals for emphasis ("ANY items"), not an acronym
             yield Hit(
                 f"{token} from the source does not appear in the translation",
                 target=ctx.target.span(tgt[0].start, tgt[-1].end),

@@ -20,12 +20,12 @@ class Quantity:
     end: int
     text: str
     soft: bool = False  # spelled-out word numbers: may justify a value, never required
+    parts: tuple[float, ...] = ()  # another way to write it (a clock time: hours, minutes)
 
 
 _EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12}
 _EN_NUM = re.compile(
     r"(?<![\w.,])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:st|nd|rd|th)?"
-    r"(?:\s*(?:-|–|to)\s*(?=\d))?"
     r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn|[km])\b)?",
     re.IGNORECASE,
 )
@@ -57,13 +57,27 @@ _MONTH_RE = re.compile(
     re.IGNORECASE,
 )
 _WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-_WORD_RE = re.compile(r"\b(" + "|".join(_WORDS) + r"|first|second|third|fourth|fifth|dozen|hundred)\b", re.IGNORECASE)
-_ORDINAL_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "dozen": 12, "hundred": 100}
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "dozen": 12, "hundred": 100, "thousand": 1000,
+    "once": 1, "twice": 2, "quarter": 4, "half": 2, "week": 7, "weekly": 7, "fortnight": 14, "decade": 10, "century": 100,
+}  # fmt: skip
+_WORD_RE = re.compile(r"\b(" + "|".join([*_WORDS, *_ORDINAL_WORDS]) + r")\b", re.IGNORECASE)
+
+
+_IDIOMS = re.compile(r"\b24/7\b|\b24-7\b")
+_CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
 
 
 def english_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
+    idioms = [m.span() for m in _IDIOMS.finditer(text)]
     for m in _EN_NUM.finditer(text):
+        if any(a <= m.start() < b for a, b in idioms):
+            # "24/7" means always (24時間年中無休): its numbers may appear, but are not required
+            out.append(Quantity(float(m.group(1)), m.start(), m.end(), m.group(), soft=True))
+            continue
+        if out and m.start() < out[-1].end:
+            continue
         whole = m.group(1).replace(",", "")
         value = float(whole + (m.group(2) or ""))
         scale = m.group(3)
@@ -72,7 +86,14 @@ def english_quantities(text: str) -> list[Quantity]:
                 scale = None  # "5 m" is metres, not millions
             else:
                 value *= _EN_SCALE[scale.lower()]
-        out.append(Quantity(value, m.start(), m.end(), m.group()))
+        clock = _CLOCK.match(m.group(1) + (m.group(2) or "")) if not scale else None
+        if clock is None and not scale and text[m.end() : m.end() + 3][:1] == ":":
+            clock = re.match(r":(\d{2})", text[m.end() : m.end() + 3])
+            if clock is not None:
+                out.append(Quantity(value, m.start(), m.end() + 3, text[m.start() : m.end() + 3], parts=(value, float(clock.group(1)))))
+                continue
+        parts = (float(clock.group(1)), float(clock.group(2))) if clock else ()
+        out.append(Quantity(value, m.start(), m.end(), m.group(), parts=parts))
     for m in _MONTH_RE.finditer(text):
         name = m.group(1) or m.group(2)
         if m.group(2) and not name[0].isupper():
