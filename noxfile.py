@@ -40,6 +40,7 @@ def bench(session: nox.Session) -> None:
     """Benchmarks: start-up time, segmentation and full-audit throughput (medians)."""
     session.install(".")
     session.run("python", "benchmarks/run.py", *session.posargs)
+    session.run("python", "benchmarks/align_eval.py")
 
 
 @nox.session(default=False)

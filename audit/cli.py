@@ -43,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", choices=("critical", "major", "minor"), help="exit 1 if a finding of this severity or worse exists")
     c.add_argument("--debug", action="store_true", help="show tracebacks")
 
+    a = sub.add_parser("align", help="align the sentences of a source and its translation")
+    a.add_argument("source", metavar="SOURCE")
+    a.add_argument("target", metavar="TARGET")
+    a.add_argument("--presegmented", action="store_true", help="one sentence per line; ids are non-blank line indices")
+    a.add_argument("--format", choices=("json", "tsv"), default="json")
+    a.add_argument("-o", "--output", metavar="FILE")
+    a.add_argument("--debug", action="store_true", help="show tracebacks")
+
     sub.add_parser("rules", help="list the checks")
     r = sub.add_parser("rule", help="show one check's documentation")
     r.add_argument("code")
@@ -64,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
+        if args.command == "align":
+            return _align(args)
         if args.command == "rules":
             return _rules()
         if args.command == "rule":
@@ -127,6 +137,46 @@ def _check(args: argparse.Namespace) -> int:
             _err(f"gate failed: {len(failing)} finding(s) at severity {args.fail_on} or worse")
             return EXIT_GATE
     return EXIT_OK
+
+
+def _align(args: argparse.Namespace) -> int:
+    import json
+
+    from audit.align import AlignSettings, align
+    from audit.io import read_document
+
+    src = read_document(args.source, "en", presegmented=args.presegmented)
+    tgt = read_document(args.target, "ja", presegmented=args.presegmented)
+    settings = AlignSettings()
+    beads = align([s.text for s in src.segments], [t.text for t in tgt.segments], settings=settings)
+    if args.format == "json":
+        text = json.dumps(
+            {
+                "alignment": [[list(b.source), list(b.target)] for b in beads],
+                "scores": [b.score for b in beads],
+                "signature": settings.signature(),
+                "source": {"path": src.path, "sha256": src.sha256, "sentences": len(src.segments)},
+                "target": {"path": tgt.path, "sha256": tgt.sha256, "sentences": len(tgt.segments)},
+            },
+            ensure_ascii=False,
+        ) + "\n"
+    else:
+        rows = []
+        for b in beads:
+            s_text = " ".join(src.segments[i].text for i in b.source)
+            t_text = "".join(tgt.segments[j].text for j in b.target)
+            ids = ",".join(map(str, b.source)) + ":" + ",".join(map(str, b.target))
+            rows.append("\t".join([ids, "" if b.score is None else f"{b.score:.3f}", _tsv(s_text), _tsv(t_text)]))
+        text = "\n".join(rows) + "\n"
+    if args.output:
+        write_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _tsv(text: str) -> str:
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
 def write_atomic(path: Path, text: str) -> None:

