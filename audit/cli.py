@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--config", metavar="FILE", help="audit.toml or pyproject.toml with [tool.audit]")
     c.add_argument("--select", metavar="CODES", help="comma-separated check codes or prefixes to run")
     c.add_argument("--ignore", metavar="CODES", help="comma-separated check codes or prefixes to skip")
+    c.add_argument("--suppressions", metavar="FILE", help="TOML file of reviewed findings to silence, each with a reason")
     c.add_argument("--encoding", metavar="NAME", help="decode inputs with this encoding instead of detecting it")
     c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
     c.add_argument("--fail-on", choices=("critical", "major", "minor"), help="exit 1 if a finding of this severity or worse exists")
@@ -111,6 +112,7 @@ def _check(args: argparse.Namespace) -> int:
         "ignore": _codes(args.ignore),
         "encoding": args.encoding,
         "max-size": args.max_size,
+        "suppressions": args.suppressions,
     }
     config = resolve(cli=cli, config_path=args.config)
     progress = _Progress() if sys.stderr.isatty() else None

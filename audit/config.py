@@ -27,6 +27,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "source-lang": str,
     "target-lang": str,
     "gates": list,
+    "suppressions": str,
 }
 
 
@@ -40,6 +41,7 @@ class Config:
     source_lang: str = "en"
     target_lang: str = "ja"
     gates: tuple[str, ...] = ()
+    suppressions: str | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
@@ -52,6 +54,7 @@ class Config:
             "source-lang": self.source_lang,
             "target-lang": self.target_lang,
             "gates": list(self.gates),
+            "suppressions": self.suppressions,
         }
 
 
@@ -183,5 +186,6 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         source_lang=values.get("source-lang", "en"),
         target_lang=values.get("target-lang", "ja"),
         gates=tuple(values.get("gates", ())),
+        suppressions=values.get("suppressions"),
         origins=dict(origins),
     )

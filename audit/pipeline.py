@@ -100,10 +100,21 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     rules = select_rules(cfg.select, cfg.ignore)
     ctx = Context(target=target, source=source, alignment=alignment)
     findings, runs = run_rules(ctx, rules, cfg.severity)
+    suppressed_count = 0
+    if cfg.suppressions:
+        from dataclasses import replace
+
+        from audit.checks.suppress import apply_suppressions, load_suppressions
+
+        kept, suppressed, stale = apply_suppressions(findings, load_suppressions(cfg.suppressions))
+        suppressed_count = len(suppressed)
+        findings = [replace(f, id=f"F{i:04d}") for i, f in enumerate(kept + stale, 1)]
     skipped = [r for r in runs if not r.ran]
     reason = None
     if skipped:
         reason = "; ".join(f"{r.rule.code} {r.reason}" for r in skipped)
+    if suppressed_count:
+        reason = f"{suppressed_count} finding(s) suppressed by {cfg.suppressions}" + (f"; {reason}" if reason else "")
     stages.append(Stage("check", True, reason, seconds=time.perf_counter() - clock))
 
     signature = build_signature(cfg, target, source, reference, [r.rule.code for r in runs if r.ran])

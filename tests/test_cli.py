@@ -192,3 +192,18 @@ def test_help_does_not_import_heavy_modules():
     loaded = eval(r.stdout)
     assert not [m for m in loaded if not m.startswith("audit")]
     assert "audit.pipeline" not in loaded
+
+
+def test_suppressions_need_a_reason_and_stale_ones_are_reported(cli, tmp_path):
+    p = _write(tmp_path, "t.txt", "によると 公式発表 会議で、両国は合意した。".encode())
+    report = cli("check", p, "--format", "json").json()
+    fp = next(f["fingerprint"] for f in report["findings"] if f["code"] == "GRB001")
+    sup = tmp_path / "sup.toml"
+    sup.write_text(f'[[suppress]]\nfingerprint = "{fp}"\nreason = "reviewed: quoted verbatim"\n\n[[suppress]]\nfingerprint = "0000"\nreason = "old"\n')
+    after = cli("check", p, "--format", "json", "--suppressions", sup).json()
+    codes = [f["code"] for f in after["findings"]]
+    assert "GRB001" not in codes and codes.count("SUP001") == 1
+    assert "suppressed" in next(s for s in after["stages"] if s["name"] == "check")["reason"]
+    sup.write_text(f'[[suppress]]\nfingerprint = "{fp}"\n')
+    r = cli("check", p, "--suppressions", sup)
+    assert r.code == 2 and "no reason" in r.err

@@ -1,0 +1,84 @@
+"""Suppressions: a reviewed finding is silenced by its fingerprint, with a required reason.
+
+File format (TOML)::
+
+    [[suppress]]
+    fingerprint = "3f2a9c0d1e4b5a67"   # from the report
+    code = "CON001"                    # optional: must match the finding's code if given
+    reason = "both spellings are the official names of two different companies"
+
+A suppression that matches no finding is stale; it is reported as SUP001 so that the file is kept
+honest when the translation changes.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from audit.errors import UsageError
+from audit.model import Finding, Severity
+
+
+@dataclass(frozen=True)
+class Suppression:
+    fingerprint: str
+    reason: str
+    code: str | None = None
+
+
+def load_suppressions(path: str | Path) -> list[Suppression]:
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{p}: suppression file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{p}: invalid TOML: {exc}") from None
+    unknown = set(data) - {"suppress"}
+    if unknown:
+        raise UsageError(f"{p}: unknown table(s) {sorted(unknown)}; expected [[suppress]] entries")
+    out = []
+    for k, entry in enumerate(data.get("suppress", []), 1):
+        if not isinstance(entry, dict):
+            raise UsageError(f"{p}: suppress entry {k} is not a table")
+        fp = str(entry.get("fingerprint", "")).strip()
+        reason = str(entry.get("reason", "")).strip()
+        if not fp:
+            raise UsageError(f"{p}: suppress entry {k} has no fingerprint")
+        if not reason:
+            raise UsageError(f"{p}: suppress entry {k} ({fp}) has no reason; every suppression must say why")
+        extra = set(entry) - {"fingerprint", "reason", "code"}
+        if extra:
+            raise UsageError(f"{p}: suppress entry {k} has unknown key(s) {sorted(extra)}")
+        out.append(Suppression(fp, reason, entry.get("code")))
+    return out
+
+
+def apply_suppressions(findings: Iterable[Finding], suppressions: list[Suppression]) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """Split findings into (kept, suppressed) and return SUP001 findings for stale suppressions."""
+    by_fp = {s.fingerprint: s for s in suppressions}
+    used: set[str] = set()
+    kept, suppressed = [], []
+    for f in findings:
+        s = by_fp.get(f.fingerprint)
+        if s is not None and (s.code is None or s.code == f.code):
+            suppressed.append(f)
+            used.add(s.fingerprint)
+        else:
+            kept.append(f)
+    stale = [
+        Finding(
+            code="SUP001",
+            severity=Severity.MINOR,
+            message=f"stale suppression: no finding has fingerprint {s.fingerprint}",
+            evidence={"fingerprint": s.fingerprint, "reason": s.reason, "code": s.code},
+            suggestion="remove it from the suppression file",
+            fingerprint=s.fingerprint,
+        )
+        for s in suppressions
+        if s.fingerprint not in used
+    ]
+    return kept, suppressed, stale
