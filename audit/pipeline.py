@@ -62,6 +62,7 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         reference = read_document(
             request.reference, cfg.target_lang, presegmented=request.presegmented, encoding=cfg.encoding, max_bytes=cfg.max_bytes
         )
+    _check_languages(target, source, cfg)
     stages.append(Stage("read", True, seconds=time.perf_counter() - clock))
 
     clock = time.perf_counter()
@@ -128,6 +129,22 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         findings=tuple(findings),
         stages=tuple(stages),
     )
+
+
+def _check_languages(target: Document, source: Document | None, cfg: Config) -> None:
+    """Refuse a Japanese audit of text that is not Japanese (wrong file, swapped arguments)."""
+    from audit.errors import InputError
+    from audit.lexicon.script import ja_ratio
+
+    if cfg.target_lang != "ja":
+        return
+    t_ratio = ja_ratio(target.text[:200_000])
+    if t_ratio < 0.1:
+        swapped = source is not None and ja_ratio(source.text[:200_000]) >= 0.5
+        hint = "the files look swapped: TARGET is the translation, --source the English" if swapped else "give the Japanese translation as TARGET"
+        raise InputError(f"target does not look like Japanese ({t_ratio:.0%} of its letters are Japanese)", path=target.path, hint=hint)
+    if source is not None and cfg.source_lang == "en" and ja_ratio(source.text[:200_000]) >= 0.5:
+        raise InputError("source looks Japanese, not English", path=source.path, hint="--source takes the English original")
 
 
 def reference_scores(target: Document, reference: Document) -> list[Score]:

@@ -207,3 +207,14 @@ def test_suppressions_need_a_reason_and_stale_ones_are_reported(cli, tmp_path):
     sup.write_text(f'[[suppress]]\nfingerprint = "{fp}"\n')
     r = cli("check", p, "--suppressions", sup)
     assert r.code == 2 and "no reason" in r.err
+
+
+def test_wrong_language_and_swapped_files(cli, tmp_path):
+    en = _write(tmp_path, "en.txt", b"The leaders met in Tokyo. They agreed to cooperate.\n")
+    ja = _write(tmp_path, "ja.txt", "両首脳は東京で会談した。協力で合意した。\n".encode())
+    r = cli("check", en)
+    assert r.code == 2 and "does not look like Japanese" in r.err
+    r = cli("check", en, "--source", ja)
+    assert r.code == 2 and "swapped" in r.err
+    same = cli("check", ja, "--source", ja)
+    assert same.code == 2 and "source looks Japanese" in same.err
