@@ -92,13 +92,18 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
-def load_file(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file as a dict, with one-line errors that name the file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"{path}: configuration file not found") from None
+        raise UsageError(f"{path}: {what} not found") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    data = read_toml(path, "configuration file")
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("audit", {})
     return data

@@ -28,8 +28,8 @@ def _one_substitution(a: str, b: str) -> bool:
 
 @rule("CON001", "katakana-variants", Severity.MINOR, "The same katakana word or name is spelled two ways")
 def katakana_variants(ctx: Context) -> Iterator[Hit]:
-    """Finds katakana words written in two spellings in one document (``コンピュータ`` and
-    ``コンピューター``, ``ライモンド`` and ``レイモンド``).
+    """Finds katakana words written in two spellings in one document (``プリンタ`` and
+    ``プリンター``, ``スミッソン`` and ``スミソン``).
 
     Variants are grouped by a key that ignores long-vowel marks, ・, small kana and ヴ/ブ, and
     also when the keys differ by one kana in words of six kana or more. The less frequent
@@ -106,12 +106,12 @@ def _expansion(ctx: Context, text: str) -> str:
 
 @rule("CON002", "acronym-expansions", Severity.MINOR, "One acronym is glossed with different Japanese expansions")
 def acronym_expansions(ctx: Context) -> Iterator[Hit]:
-    """Finds an acronym written after two different Japanese expansions, e.g. ``情報・監視・偵察(ISR)``
-    early in a document and ``情報偵察・監視(ISR)`` later.
+    """Finds an acronym written after two different Japanese expansions, e.g. ``研究開発機構(RDO)``
+    early in a document and ``研究推進機構(RDO)`` later.
 
     One of them is wrong, or at least the reader is left to wonder whether they are two
     things. Expansions are compared without ・ and width differences, and one that is the tail of
-    the other (``監視・偵察(ISR)`` after ``情報・監視・偵察(ISR)``) is not reported.
+    the other (``開発機構(RDO)`` after ``研究開発機構(RDO)``) is not reported.
     """
     seen: dict[str, tuple[str, str, Span]] = {}
     for seg in ctx.target.segments:

@@ -185,7 +185,7 @@ _ROUTINELY_TRANSLATED = frozenset(
 
 @rule("ACR001", "acronym-missing", Severity.MINOR, "An acronym or Latin token of the source is missing", needs=("source", "alignment"))
 def acronym_missing(ctx: Context) -> Iterator[Hit]:
-    """Finds acronyms (``IPEF``, ``AUKUS``, ``NSF``) in a source sentence that do not appear in its
+    """Finds acronyms (``NATO``, ``OECD``, ``WHO``) in a source sentence that do not appear in its
     translation. Japanese usually keeps acronyms in Latin script; a missing one was dropped,
     expanded without the acronym, or altered. General-purpose acronyms that Japanese routinely
     writes as words (UK → 英国, UN → 国連, USD → ドル) and text written in capitals are skipped.

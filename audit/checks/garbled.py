@@ -46,7 +46,7 @@ def stray_fragments(ctx: Context) -> Iterator[Hit]:
     Japanese does not separate words with spaces. When a machine translator works on a web
     page whose links, emphasis or line breaks split the English into pieces, it translates the
     pieces separately and stitches them together with spaces; the result reads as disconnected
-    word groups whose grammar no longer holds, e.g. ``によると 公式測定値 会談中、…``.
+    word groups whose grammar no longer holds, e.g. ``によると 最新の調査 発表の中で、…``.
     Katakana words separated by spaces (a transliterated name) are left to GRB002, and a space
     that breaks a single word to GRB003. Severity: major with two or more gaps in a sentence,
     minor with one.
@@ -97,7 +97,7 @@ def spaced_katakana(ctx: Context) -> Iterator[Hit]:
     """Finds transliterated names written with spaces between their katakana words.
 
     Japanese writes a multi-word foreign name either solid or with the middle dot ・
-    (``ジョン・スミス``); a plain space (``ホンダ エアクラフト カンパニー``) is a sign that the
+    (``ジョン・スミス``); a plain space (``ハミルトン ブラザーズ カンパニー``) is a sign that the
     name was transliterated word by word from a link or a title and not checked.
     """
     for seg in _ja_segments(ctx):
@@ -119,7 +119,7 @@ def spaced_katakana(ctx: Context) -> Iterator[Hit]:
 
 @rule("GRB003", "broken-word", Severity.MINOR, "A space splits one Japanese word in two")
 def broken_word(ctx: Context) -> Iterator[Hit]:
-    """Finds a space inside a single Japanese word (``ジェンダ ー平等``, ``同意す る``).
+    """Finds a space inside a single Japanese word (``セキュリテ ィ``, ``合意す る``).
 
     Typical of text re-flowed from PDF or HTML line wrapping. The joined form is a dictionary
     word (Sudachi), so the suggestion is simply the word without the space.

@@ -13,7 +13,6 @@ honest when the translation changes.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +29,10 @@ class Suppression:
 
 
 def load_suppressions(path: str | Path) -> list[Suppression]:
+    from audit.config import read_toml
+
     p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{p}: suppression file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{p}: invalid TOML: {exc}") from None
+    data = read_toml(p, "suppression file")
     unknown = set(data) - {"suppress"}
     if unknown:
         raise UsageError(f"{p}: unknown table(s) {sorted(unknown)}; expected [[suppress]] entries")

@@ -20,10 +20,10 @@ _CAMEL = re.compile(r"\b([A-Z][a-z]{4,})([A-Z][a-z]{4,})+\b")
 def untranslated(ctx: Context) -> Iterator[Hit]:
     """Finds English prose in the Japanese: a whole sentence, or a phrase of three or more words
     that includes lower-case function words (``of``, ``the``, ``and``…), or English words glued
-    together (``InvestmentAccelerator``).
+    together (``GrowthAccelerator``).
 
-    Names, acronyms and code stay in Latin script legitimately (``Johns Hopkins``, ``IPEF``,
-    ``PGI``): runs made only of capitalised words or capitals are not reported. A whole
+    Names, acronyms and code stay in Latin script legitimately (``Johns Hopkins``, ``NATO``,
+    ``OECD``): runs made only of capitalised words or capitals are not reported. A whole
     untranslated sentence is major; a phrase inside Japanese is minor.
     """
     for seg in ctx.target.segments:
