@@ -9,6 +9,7 @@ a number, selectable by prefix, never reused.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -92,6 +93,11 @@ class Context:
         assert self.source is not None
         end = len(seg.text) if end is None else end
         return self.source.span(seg.start + start, seg.start + end)
+
+    @cached_property
+    def source_vocabulary(self) -> frozenset[str]:
+        """Words the source writes in lower case (their capitalised forms are emphasis, not acronyms)."""
+        return frozenset(re.findall(r"\b[a-z]{2,}\b", self.source.text)) if self.source else frozenset()
 
     @cached_property
     def tokenizer(self) -> Any:

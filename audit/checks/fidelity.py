@@ -156,17 +156,6 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
             )
 
 
-def _lowercase_vocabulary(ctx: Context) -> frozenset[str]:
-    """Words the source document uses in lower case: their capitalised forms are emphasis."""
-    cached = ctx.options.get("_lowercase_vocabulary") if isinstance(ctx.options, dict) else None
-    if cached is None:
-        assert ctx.source is not None
-        cached = frozenset(re.findall(r"\b[a-z]{2,}\b", ctx.source.text))
-        if isinstance(ctx.options, dict):
-            ctx.options["_lowercase_vocabulary"] = cached
-    return cached
-
-
 def _ja_number(value: float) -> str:
     for unit, scale in (("兆", 1e12), ("億", 1e8), ("万", 1e4)):
         if abs(value) >= scale:
@@ -206,7 +195,7 @@ def acronym_missing(ctx: Context) -> Iterator[Hit]:
             token = m.group()
             if token.upper() in t_norm or token.split("-")[0] in _ROUTINELY_TRANSLATED:
                 continue
-            if token.lower() in _lowercase_vocabulary(ctx):
+            if token.lower() in ctx.source_vocabulary:
                 continue  # an ordinary word in capitals for emphasis ("ANY items"), not an acronym
             yield Hit(
                 f"{token} from the source does not appear in the translation",

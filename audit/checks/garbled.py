@@ -138,12 +138,13 @@ def broken_word(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("GRB004", "starts-mid-clause", Severity.MAJOR, "Sentence starts with a particle or auxiliary: it begins mid-clause")
+@rule("GRB004", "starts-mid-clause", Severity.MAJOR, "Sentence starts with a case or binding particle: it begins mid-clause")
 def starts_mid_clause(ctx: Context) -> Iterator[Hit]:
-    """Finds Japanese sentences whose first word is a case particle or an auxiliary verb.
+    """Finds Japanese sentences whose first word is a case, binding or adverbial particle.
 
     No Japanese sentence can begin with が, を, によると, より…; such a start means the sentence
     was cut from its first half (by a link, a line break or a bad merge), so its meaning is lost.
+    Colloquial openers (ですが, でも, なお…) are not particles here and are not reported.
     """
     for seg in _ja_segments(ctx):
         text = seg.text.lstrip("　 ")

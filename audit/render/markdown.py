@@ -27,12 +27,12 @@ def render_markdown(report: Report) -> str:
     ]
     if report.document_scores:
         out += ["| score | value | signature |", "|---|---:|---|"]
-        out += [f"| {s.name} | {s.value:.2f} | `{_escape(s.signature)}` |" for s in report.document_scores]
+        out += [f"| {s.name} | {s.value:.2f} | {_escape(s.signature)} |" for s in report.document_scores]
         out.append("")
     skipped = [s for s in report.stages if not s.ran]
     if skipped:
         out.append("Skipped stages:")
-        out += [f"- **{s.name}**: {_escape(s.reason or '')}" + (f" — enable with `{_escape(s.enable)}`" if s.enable else "") for s in skipped]
+        out += [f"- **{s.name}**: {_escape(s.reason or '')}" + (f" — enable with: {_escape(s.enable)}" if s.enable else "") for s in skipped]
         out.append("")
     if report.findings:
         out += ["| # | severity | code | sentence | text | message | suggestion |", "|---|---|---|---:|---|---|---|"]
