@@ -7,9 +7,11 @@ Offsets (`start`, `end`) are Python string offsets into the decoded input text, 
 
 from __future__ import annotations
 
+import bisect
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -87,6 +89,15 @@ class Document:
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.text[start:end])
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [s.start for s in self.segments]
+
+    def segment_at(self, offset: int) -> Segment | None:
+        """The segment containing (or last starting before) ``offset``; O(log n)."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return self.segments[i] if i >= 0 else None
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -13,7 +13,6 @@ Skips (exit 0 with a message) when the data is absent.
 from __future__ import annotations
 
 import argparse
-import bisect
 import random
 import re
 import sys
@@ -111,16 +110,11 @@ def main() -> int:
     assert len(sdoc.segments) == len(tdoc.segments) == len(src)
     ctx = Context(target=tdoc, source=sdoc, alignment=tuple(Bead((i,), (i,)) for i in range(len(src))))
     findings, _ = run_rules(ctx, select_rules(ignore=("CON",)))
-    t_starts = [s.start for s in tdoc.segments]
-    s_starts = [s.start for s in sdoc.segments]
     codes_at: dict[int, set[str]] = defaultdict(set)
     for f in findings:
-        if f.target is not None:
-            i = bisect.bisect_right(t_starts, f.target.start) - 1
-        else:
-            assert f.source is not None
-            i = bisect.bisect_right(s_starts, f.source.start) - 1
-        codes_at[i].add(f.code)
+        seg = tdoc.segment_at(f.target.start) if f.target is not None else sdoc.segment_at(f.source.start)  # type: ignore[union-attr]
+        assert seg is not None
+        codes_at[seg.id].add(f.code)
     caught: Counter[str] = Counter()
     total: Counter[str] = Counter()
     clean = flagged = 0

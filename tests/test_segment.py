@@ -101,3 +101,12 @@ def test_random_text_round_trips_and_is_ordered():
 def test_unbalanced_bracket_does_not_swallow_sentences(lang):
     t = "「始まり。終わりのない引用。次の文。"
     assert len(segment_text(t, lang)) == 3
+
+
+def test_segment_at_finds_the_containing_sentence():
+    from audit.io.document import document_from_text
+
+    doc = document_from_text("一つ目の文。二つ目の文。\n\n三つ目。", "ja")
+    assert doc.segment_at(0).id == 0
+    assert doc.segment_at(doc.segments[1].start + 2).id == 1
+    assert doc.segment_at(len(doc.text) - 1).id == 2

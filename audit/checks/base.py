@@ -89,11 +89,6 @@ class Context:
         end = len(seg.text) if end is None else end
         return self.target.span(seg.start + start, seg.start + end)
 
-    def source_span(self, seg: Segment, start: int = 0, end: int | None = None) -> Span:
-        assert self.source is not None
-        end = len(seg.text) if end is None else end
-        return self.source.span(seg.start + start, seg.start + end)
-
     @cached_property
     def source_vocabulary(self) -> frozenset[str]:
         """Words the source writes in lower case (their capitalised forms are emphasis, not acronyms)."""

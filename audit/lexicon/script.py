@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 HIRAGANA = "\u3041-\u309f"
 KATAKANA = "\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
@@ -27,6 +26,3 @@ def ja_ratio(text: str) -> float:
         return 0.0
     return sum(1 for c in letters if is_ja(c)) / len(letters)
 
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)

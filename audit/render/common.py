@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 
-from audit.model import Document, Finding, Segment
+from audit.model import Document, Finding
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -16,19 +15,11 @@ def safe_terminal(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def segment_at(doc: Document, offset: int) -> Segment | None:
-    starts = [s.start for s in doc.segments]
-    i = bisect.bisect_right(starts, offset) - 1
-    if i < 0:
-        return None
-    return doc.segments[i]
-
-
 def context(doc: Document, finding: Finding, width: int = 30) -> tuple[str, str, str]:
     """Text before, inside and after the finding's target span, cut to the segment."""
     assert finding.target is not None
     t = finding.target
-    seg = segment_at(doc, t.start)
+    seg = doc.segment_at(t.start)
     lo = max(seg.start if seg else 0, t.start - width)
     hi = min(max(seg.end if seg else len(doc.text), t.end), t.end + width)
     before = doc.text[lo : t.start]

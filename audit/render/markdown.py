@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from audit.model import Report
-from audit.render.common import format_evidence, safe_terminal, segment_at
+from audit.render.common import format_evidence, safe_terminal
 
 
 def _escape(text: str) -> str:
@@ -37,7 +37,7 @@ def render_markdown(report: Report) -> str:
     if report.findings:
         out += ["| # | severity | code | sentence | text | message | suggestion |", "|---|---|---|---:|---|---|---|"]
         for f in report.findings:
-            seg = segment_at(t, f.target.start) if f.target else None
+            seg = t.segment_at(f.target.start) if f.target else None
             text = f.target.text if f.target else ""
             if len(text) > 80:
                 text = text[:77] + "…"

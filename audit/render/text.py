@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from audit.model import Report, Severity
-from audit.render.common import context, format_evidence, safe_terminal, segment_at
+from audit.render.common import context, format_evidence, safe_terminal
 
 _COLOR = {Severity.CRITICAL: "\x1b[1;31m", Severity.MAJOR: "\x1b[31m", Severity.MINOR: "\x1b[33m"}
 _RESET = "\x1b[0m"
@@ -35,7 +35,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
     last_seg = None
     for f in report.findings:
         if f.target is not None:
-            seg = segment_at(t, f.target.start)
+            seg = t.segment_at(f.target.start)
             if seg is not None and seg.id != last_seg:
                 lines.append(c(_DIM, f"sentence {seg.id} (paragraph {seg.paragraph}):"))
                 last_seg = seg.id
