@@ -41,6 +41,18 @@ def bench(session: nox.Session) -> None:
     session.install(".")
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.run("python", "benchmarks/align_eval.py")
+    session.run("python", "benchmarks/bt_bench.py")
+
+
+@nox.session(default=False)
+def bench_backtranslate(session: nox.Session) -> None:
+    """This engine against argostranslate on one Transformer-base-sized package and 500 sentences.
+
+    Installs argostranslate, which pulls torch: install a CPU torch first where CUDA wheels are
+    unwanted (pip install torch --index-url https://download.pytorch.org/whl/cpu).
+    """
+    session.install(".", "argostranslate")
+    session.run("python", "benchmarks/bt_bench.py", "--unbatched", *session.posargs)
 
 
 @nox.session(default=False)

@@ -42,6 +42,19 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--encoding", metavar="NAME", help="decode inputs with this encoding instead of detecting it")
     c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
     c.add_argument("--fail-on", choices=("critical", "major", "minor"), help="exit 1 if a finding of this severity or worse exists")
+    bt = c.add_argument_group("back-translation")
+    bt.add_argument(
+        "--backtranslate",
+        metavar="auto|none|MODEL|FILE",
+        help="auto (default): an installed ja→en model if any; none; a model name, pair (ja_en) or folder; "
+        "or a TSV/JSONL file of back-translations made elsewhere",
+    )
+    bt.add_argument("--beam-size", type=_positive_int, default=4, metavar="N", help="beam size (default 4, as Argos)")
+    bt.add_argument("--nbest", type=_positive_int, default=1, metavar="N", help="hypotheses per sentence; >1 measures agreement")
+    bt.add_argument("--compute-type", default="default", metavar="TYPE", help="CTranslate2 compute type: default, int8, float32, auto…")
+    bt.add_argument("--max-decoding-length", type=_positive_int, default=256, metavar="N", help="longest back-translation in tokens")
+    bt.add_argument("--threads", type=int, default=0, metavar="N", help="CPU threads (0: all)")
+    bt.add_argument("--no-cache", action="store_true", help="do not read or write the back-translation cache")
     c.add_argument("--debug", action="store_true", help="show tracebacks")
 
     a = sub.add_parser("align", help="align the sentences of a source and its translation")
@@ -52,13 +65,47 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("-o", "--output", metavar="FILE")
     a.add_argument("--debug", action="store_true", help="show tracebacks")
 
+    cp = sub.add_parser("compare", help="rank translations of the same source, with significance tests")
+    cp.add_argument("systems", metavar="TRANSLATION", nargs="+", help="two or more translations; the first is the baseline")
+    cp.add_argument("--source", metavar="SOURCE", help="the English source (enables the xsim metric)")
+    cp.add_argument("--reference", metavar="REF", help="a human Japanese translation (enables chrf, bleu, ter)")
+    cp.add_argument("--presegmented", action="store_true", help="one sentence per line (needed for reference metrics)")
+    cp.add_argument("--metrics", metavar="LIST", help="comma-separated: chrf, bleu, ter, xsim (default: all available)")
+    cp.add_argument("--test", choices=("bootstrap", "ar"), default="bootstrap", help="paired bootstrap or approximate randomisation")
+    cp.add_argument("--resamples", type=_positive_int, default=1000, metavar="N")
+    cp.add_argument("--format", choices=("text", "json"), default="text")
+    cp.add_argument("-o", "--output", metavar="FILE")
+    cp.add_argument("--debug", action="store_true", help="show tracebacks")
+
     sub.add_parser("rules", help="list the checks")
     r = sub.add_parser("rule", help="show one check's documentation")
     r.add_argument("code")
 
     cfg = sub.add_parser("config", help="print the effective configuration and where each value came from")
     cfg.add_argument("--config", metavar="FILE")
+
+    m = sub.add_parser("models", help="list, install or remove back-translation models (Argos packages)")
+    msub = m.add_subparsers(dest="models_command", metavar="ACTION", parser_class=_Parser, required=True)
+    ml = msub.add_parser("list", help="installed models (the toolkit's folder and argostranslate's)")
+    ml.add_argument("--format", choices=("text", "json"), default="text")
+    mi = msub.add_parser("install", help="install a local .argosmodel file, or a package by name from the Argos index (online)")
+    mi.add_argument("package", metavar="PATH_OR_NAME")
+    mi.add_argument("--replace", action="store_true", help="replace an installed package of the same name")
+    mr = msub.add_parser("remove", help="remove a model from the toolkit's folder")
+    mr.add_argument("name", metavar="NAME")
+    for sp in (ml, mi, mr):
+        sp.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+    return n
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -81,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _rule(args.code)
         if args.command == "config":
             return _config(args)
+        if args.command == "models":
+            return _models(args)
+        if args.command == "compare":
+            return _compare(args)
     except AuditError as exc:
         if getattr(args, "debug", False):
             raise
@@ -113,12 +164,23 @@ def _check(args: argparse.Namespace) -> int:
         "encoding": args.encoding,
         "max-size": args.max_size,
         "suppressions": args.suppressions,
+        "backtranslate": args.backtranslate,
     }
     config = resolve(cli=cli, config_path=args.config)
+    decode = _decode_settings(args)
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         report = run_audit(
-            AuditRequest(args.target, source=args.source, reference=args.reference, presegmented=args.presegmented, config=config),
+            AuditRequest(
+                args.target,
+                source=args.source,
+                reference=args.reference,
+                presegmented=args.presegmented,
+                config=config,
+                decode=decode,
+                n_best=args.nbest,
+                use_cache=not args.no_cache,
+            ),
             progress=progress,
         )
     finally:
@@ -138,6 +200,101 @@ def _check(args: argparse.Namespace) -> int:
         if failing:
             _err(f"gate failed: {len(failing)} finding(s) at severity {args.fail_on} or worse")
             return EXIT_GATE
+    return EXIT_OK
+
+
+def _decode_settings(args: argparse.Namespace) -> object:
+    from audit.backtranslate.ct2 import DecodeSettings
+    from audit.errors import UsageError
+
+    try:
+        return DecodeSettings(
+            beam_size=args.beam_size,
+            compute_type=args.compute_type,
+            max_decoding_length=args.max_decoding_length,
+            threads=max(0, args.threads),
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _compare(args: argparse.Namespace) -> int:
+    import json
+
+    from audit.compare import compare
+
+    result = compare(
+        args.systems,
+        source=args.source,
+        reference=args.reference,
+        presegmented=args.presegmented,
+        metrics=tuple(_codes(args.metrics.lower())) if args.metrics else None,
+        test=args.test,
+        n=args.resamples,
+    )
+    if args.format == "json":
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        from audit.render.common import safe_terminal
+
+        test = "paired bootstrap" if result.test == "bootstrap" else "approximate randomisation"
+        metrics = list(result.systems[0].scores)
+        lines = [f"{result.segments} segments; {test}, {args.resamples} resamples, seed {result.signature['seed']}; 95% intervals"]
+        width = max(len(s.system) for s in result.systems) + 2
+        lines.append("system".ljust(width) + "".join(m.rjust(24) for m in metrics))
+        for s in result.systems:
+            cells = []
+            for m in metrics:
+                v, ci = s.scores[m]
+                cells.append((f"{v:.3f} [{ci[0]:.3f}, {ci[1]:.3f}]" if m == "xsim" else f"{v:.2f} [{ci[0]:.2f}, {ci[1]:.2f}]") if ci else f"{v:.2f}")
+            lines.append(safe_terminal(s.system).ljust(width) + "".join(c.rjust(24) for c in cells))
+        lines.append("")
+        for c in result.comparisons:
+            better = "better" if c.delta > 0 else "worse"
+            mark = f"significantly {better}" if c.significant else "no significant difference"
+            lines.append(
+                f"{safe_terminal(c.system)} vs {safe_terminal(c.baseline)} on {c.metric}: "
+                f"{c.delta:+.3f} [{c.interval[0]:+.3f}, {c.interval[1]:+.3f}], p = {c.p_value:.4f} — {mark}"
+            )
+        sigs = "; ".join(f"{k}: {v}" for k, v in result.signature.items() if k in ("chrf", "bleu", "ter", "xsim"))
+        lines.append(f"signatures: {sigs}")
+        text = "\n".join(lines) + "\n"
+    if args.output:
+        write_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _models(args: argparse.Namespace) -> int:
+    import json
+
+    from audit.backtranslate import packages
+
+    if args.models_command == "list":
+        found = packages.installed_packages()
+        if args.format == "json":
+            sys.stdout.write(json.dumps([p.describe() for p in found], ensure_ascii=False, indent=2) + "\n")
+            return EXIT_OK
+        if not found:
+            sys.stdout.write(f"no models installed (looked in {packages.models_dir()} and {', '.join(map(str, packages.argos_dirs()))})\n")
+            return EXIT_OK
+        default = packages.default_package()
+        for pkg in found:
+            mark = "*" if default is not None and pkg.path == default.path else " "
+            sys.stdout.write(f"{mark} {pkg.name:<32} {pkg.from_code}→{pkg.to_code}  v{pkg.version:<8} {pkg.origin:<6} {pkg.path}\n")
+        if default is not None:
+            sys.stdout.write("* used by --backtranslate auto\n")
+        return EXIT_OK
+    if args.models_command == "install":
+        if Path(args.package).expanduser().exists() or args.package.endswith(".argosmodel"):
+            pkg = packages.install_package(args.package, replace=args.replace)
+        else:
+            pkg = packages.install_by_name(args.package)
+        sys.stdout.write(f"installed {pkg.name} ({pkg.from_code}→{pkg.to_code} v{pkg.version}) in {pkg.path}\n")
+        return EXIT_OK
+    removed = packages.remove_package(args.name)
+    sys.stdout.write(f"removed {removed}\n")
     return EXIT_OK
 
 

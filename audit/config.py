@@ -28,6 +28,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "target-lang": str,
     "gates": list,
     "suppressions": str,
+    "backtranslate": str,
 }
 
 
@@ -42,6 +43,7 @@ class Config:
     target_lang: str = "ja"
     gates: tuple[str, ...] = ()
     suppressions: str | None = None
+    backtranslate: str = "auto"
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
@@ -55,6 +57,7 @@ class Config:
             "target-lang": self.target_lang,
             "gates": list(self.gates),
             "suppressions": self.suppressions,
+            "backtranslate": self.backtranslate,
         }
 
 
@@ -192,5 +195,6 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         target_lang=values.get("target-lang", "ja"),
         gates=tuple(values.get("gates", ())),
         suppressions=values.get("suppressions"),
+        backtranslate=values.get("backtranslate", "auto"),
         origins=dict(origins),
     )

@@ -171,6 +171,28 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class BackTranslation:
+    """The back-translation of one target segment, with what the back-translator may have broken."""
+
+    segment: int
+    text: str
+    score: float | None = None  # model log-probability per token, when the engine gives one
+    alternatives: tuple[str, ...] = ()  # the rest of the n-best list
+    agreement: float | None = None  # mean chrF (0-1) of the alternatives against the best: low = unsure
+    artefacts: tuple[str, ...] = ()  # items of the Japanese the back-translation lost (its fault, not the translation's)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"segment": self.segment, "text": self.text, "score": self.score}
+        if self.alternatives:
+            d["alternatives"] = list(self.alternatives)
+        if self.agreement is not None:
+            d["agreement"] = round(self.agreement, 4)
+        if self.artefacts:
+            d["artefacts"] = list(self.artefacts)
+        return d
+
+
+@dataclass(frozen=True)
 class Stage:
     """A pipeline stage and whether it ran; a skipped stage says why and how to enable it."""
 
@@ -204,6 +226,7 @@ class Report:
     pair_scores: tuple[Mapping[str, Any], ...] = ()
     findings: tuple[Finding, ...] = ()
     stages: tuple[Stage, ...] = ()
+    backtranslations: tuple[BackTranslation, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "signature", _freeze(self.signature))
@@ -247,6 +270,7 @@ class Report:
                 "target": [s.to_dict() for s in self.target.segments],
             },
             "alignment": [b.to_dict() for b in self.alignment],
+            "backtranslations": [b.to_dict() for b in self.backtranslations],
             "scores": {
                 "document": {s.name: s.to_dict() for s in self.document_scores},
                 "pairs": [_jsonable(p) for p in self.pair_scores],

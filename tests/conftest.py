@@ -31,3 +31,23 @@ def cli(capsys, monkeypatch, tmp_path):
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _private_homes(monkeypatch, tmp_path_factory):
+    """No test sees the user's models, caches or Argos packages, and none writes to HOME."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("AUDIT_HOME", str(home / "audit"))
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(home / "argos-packages"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.delenv("AUDIT_BACKTRANSLATE", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def argos_package(tmp_path_factory) -> Path:
+    """A tiny real ja→en Argos package (.argosmodel), built once per session."""
+    pytest.importorskip("ctranslate2")
+    from kit import build_argos_package
+
+    return build_argos_package(tmp_path_factory.mktemp("argos"), eos_bias=0.0)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from audit.model import Bead, Document, Finding, Segment, Severity, Span
+from audit.model import BackTranslation, Bead, Document, Finding, Segment, Severity, Span
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class Context:
     source: Document | None = None
     alignment: tuple[Bead, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
-    backtranslation: tuple[str, ...] | None = None
+    backtranslation: Mapping[int, BackTranslation] | None = None  # by target segment id
 
     def span(self, seg: Segment, start: int = 0, end: int | None = None) -> Span:
         """A span inside a target segment, in document offsets."""

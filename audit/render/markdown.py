@@ -26,8 +26,11 @@ def render_markdown(report: Report) -> str:
         "",
     ]
     if report.document_scores:
-        out += ["| score | value | signature |", "|---|---:|---|"]
-        out += [f"| {s.name} | {s.value:.2f} | {_escape(s.signature)} |" for s in report.document_scores]
+        out += ["| score | value | 95% interval | signature |", "|---|---:|---|---|"]
+        out += [
+            f"| {s.name} | {s.value:.2f} | {f'{s.interval[0]:.2f}–{s.interval[1]:.2f}' if s.interval else ''} | {_escape(s.signature)} |"
+            for s in report.document_scores
+        ]
         out.append("")
     skipped = [s for s in report.stages if not s.ran]
     if skipped:
@@ -35,15 +38,22 @@ def render_markdown(report: Report) -> str:
         out += [f"- **{s.name}**: {_escape(s.reason or '')}" + (f" — enable with: {_escape(s.enable)}" if s.enable else "") for s in skipped]
         out.append("")
     if report.findings:
-        out += ["| # | severity | code | sentence | text | message | suggestion |", "|---|---|---|---:|---|---|---|"]
+        bts = {b.segment: b for b in report.backtranslations}
+        bt_col = " back-translation |" if bts else ""
+        out += [
+            "| # | severity | code | sentence | text | message | suggestion |" + bt_col,
+            "|---|---|---|---:|---|---|---|" + ("---|" if bts else ""),
+        ]
         for f in report.findings:
             seg = t.segment_at(f.target.start) if f.target else None
             text = f.target.text if f.target else ""
             if len(text) > 80:
                 text = text[:77] + "…"
+            bt = bts.get(seg.id) if seg is not None else None
+            bt_cell = f" {_escape(bt.text[:160]) if bt else ''} |" if bts else ""
             out.append(
                 f"| {f.id} | {f.severity.value} | {f.code} | {seg.id if seg else ''} | {_escape(text)} | "
-                f"{_escape(f.message)} | {_escape(f.suggestion or '')} |"
+                f"{_escape(f.message)} | {_escape(f.suggestion or '')} |" + bt_cell
             )
         out.append("")
         out.append("<details><summary>Evidence</summary>\n")

@@ -29,15 +29,21 @@ def render_text(report: Report, *, color: bool = False) -> str:
         hint = f" — to enable: {stage.enable}" if stage.enable else ""
         lines.append(c(_DIM, f"skipped {stage.name}: {stage.reason}{hint}"))
     for score in report.document_scores:
-        lines.append(f"{score.name} = {score.value:.2f}  ({score.signature})")
+        ci = f" [{score.interval[0]:.2f}, {score.interval[1]:.2f}]" if score.interval else ""
+        lines.append(f"{score.name} = {score.value:.2f}{ci}  ({safe_terminal(score.signature)})")
     lines.append("")
 
+    bts = {b.segment: b for b in report.backtranslations}
     last_seg = None
     for f in report.findings:
         if f.target is not None:
             seg = t.segment_at(f.target.start)
             if seg is not None and seg.id != last_seg:
                 lines.append(c(_DIM, f"sentence {seg.id} (paragraph {seg.paragraph}):"))
+                bt = bts.get(seg.id)
+                if bt is not None:
+                    flag = "  [back-translation lost: " + "; ".join(bt.artefacts) + "]" if bt.artefacts else ""
+                    lines.append(c(_DIM, f"  back-translation: {safe_terminal(bt.text[:300])}{safe_terminal(flag)}"))
                 last_seg = seg.id
             before, inside, after = context(t, f)
             excerpt = (

@@ -1,0 +1,120 @@
+"""A persistent back-translation cache: SQLite, keyed by translator signature, n-best and text.
+
+Two audits may share it at once (SQLite locking, WAL journal, a busy timeout). A cache file
+that is not a database, or is damaged, is moved aside and rebuilt; if even that fails the
+cache turns itself off and says so, and the audit goes on translating.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+
+from audit.backtranslate.base import BackTranslator, Hypothesis
+
+SCHEMA_VERSION = 1
+
+
+def _key(signature: str, n_best: int, text: str) -> str:
+    return hashlib.sha256(f"{signature}\0{n_best}\0{text}".encode()).hexdigest()
+
+
+class Cache:
+    def __init__(self, path: Path):
+        self.path = path
+        self.problem: str | None = None
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute("CREATE TABLE IF NOT EXISTS bt (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if row is None:
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            elif row[0] != str(SCHEMA_VERSION):
+                db.execute("DELETE FROM bt")
+                db.execute("UPDATE meta SET value=? WHERE key='schema'", (str(SCHEMA_VERSION),))
+            db.execute("SELECT count(*) FROM bt LIMIT 1").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _rebuild(self, exc: Exception) -> None:
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                p = Path(str(self.path) + suffix)
+                if p.exists():
+                    p.replace(p.with_name(p.name + ".corrupt"))
+            self._db = self._open()
+            self.problem = f"cache was unreadable ({exc}); rebuilt"
+        except (OSError, sqlite3.DatabaseError) as exc2:
+            self._db = None
+            self.problem = f"cache disabled: {exc2}"
+
+    def get_many(self, signature: str, n_best: int, texts: Sequence[str]) -> dict[str, list[Hypothesis]]:
+        if self._db is None:
+            return {}
+        found: dict[str, list[Hypothesis]] = {}
+        keys = {_key(signature, n_best, t): t for t in set(texts)}
+        items = list(keys.items())
+        try:
+            for i in range(0, len(items), 500):
+                chunk = items[i : i + 500]
+                q = f"SELECT key, value FROM bt WHERE key IN ({','.join('?' * len(chunk))})"
+                for k, v in self._db.execute(q, [k for k, _ in chunk]):
+                    try:
+                        found[keys[k]] = [Hypothesis(h[0], h[1]) for h in json.loads(v)]
+                    except (ValueError, TypeError, IndexError, KeyError):
+                        continue  # a damaged row is translated again
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+            return {}
+        return found
+
+    def put_many(self, signature: str, n_best: int, values: dict[str, list[Hypothesis]]) -> None:
+        if self._db is None or not values:
+            return
+        rows = [(_key(signature, n_best, t), json.dumps([[h.text, h.score] for h in hyps])) for t, hyps in values.items()]
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("INSERT OR REPLACE INTO bt VALUES (?, ?)", rows)
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+            self.problem = f"cache write failed: {exc}"
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def translate_cached(
+    translator: BackTranslator, texts: Sequence[str], n_best: int, cache: Cache | None
+) -> tuple[list[list[Hypothesis]], int]:
+    """Translate ``texts``, each distinct text once, reusing the cache; returns results and the number translated."""
+    unique = list(dict.fromkeys(texts))
+    sig = translator.signature()
+    known = cache.get_many(sig, n_best, unique) if cache else {}
+    todo = [t for t in unique if t not in known]
+    if todo:
+        fresh = dict(zip(todo, translator.translate(todo, n_best=n_best), strict=True))
+        if cache:
+            cache.put_many(sig, n_best, fresh)
+        known.update(fresh)
+    return [known[t] for t in texts], len(todo)
