@@ -1,0 +1,133 @@
+"""Names: every proper name of the source must survive into its aligned translation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from audit.checks.base import Context, Hit, rule
+from audit.lexicon.names import Dictionary, best_window, kana_key, to_katakana, transliterate
+from audit.lexicon.script import KATAKANA_RUN
+from audit.model import Severity
+
+_WORD = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)*(?![\w])")
+# Capitalised words that are titles, calendar names or grammar, translated rather than transliterated.
+_NOT_NAMES = frozenset(
+    """mr mrs ms dr prof sir madam president minister secretary ambassador governor senator chairman chair ceo
+    king queen prince princess emperor pope general admiral
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    the a an and or but of in on at to for with by from as if when while after before this that these those
+    i we you he she it they my our your his her its their there here what which who whom whose why how
+    english japanese american chinese korean european french german russian indian british asian african
+    """.split()
+)
+OK_SIMILARITY = 0.6  # phonetic-key similarity above which a katakana stretch renders e2k's guess
+OK_WITH_DICTIONARY = 0.75  # the same when the dictionary also knows the name
+OK_DICTIONARY = 0.85  # similarity to a transliteration the dictionary lists
+OK_READING = 0.85  # kanji readings (Sudachi's) match loosely by chance: demand more
+MIN_LETTERS = 4
+
+
+_CONTRACTION = re.compile(r"'(?:s|ve|re|ll|d|m|t)$", re.I)
+
+
+def _candidates(text: str, vocabulary: frozenset[str], dictionary: Dictionary) -> Iterator[re.Match[str]]:
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        low = word.lower()
+        if len(word) < MIN_LETTERS or low in _NOT_NAMES or low in vocabulary or _CONTRACTION.search(word):
+            continue
+        parts = low.split("-")
+        if any(p in _NOT_NAMES or p in vocabulary or dictionary.is_common_word(p) for p in parts):
+            continue  # an English word (or built from one): translated, not transliterated
+        before = text[: m.start()].rstrip()
+        if (not before or before[-1] in ".!?:;\"“(「") and not dictionary.name_forms(word):
+            continue  # a sentence-initial capital says nothing unless the dictionary knows the name
+        yield m
+
+
+def _reading_key(ctx: Context, text: str) -> str:
+    tokens = ctx.tokenizer.tokenize(text)
+    return kana_key("".join(t.reading if not t.oov else t.surface for t in tokens))
+
+
+@rule("NAM001", "name-not-carried-over", Severity.MAJOR, "A name in the source is missing or mangled in the translation",
+      needs=("source", "alignment"))
+def name_missing(ctx: Context) -> Iterator[Hit]:
+    """Finds proper names of the English source (people, places, companies, programmes) that do
+    not reappear in the aligned Japanese: not as Latin text, not as a form the name dictionary
+    (JMnedict) lists, and not as katakana or a kanji reading that sounds like the name.
+
+    Katakana is compared as a phonetic key that ignores what transliterations legitimately vary
+    on (long vowels, small kana, ・, ヴ/ブ), against the English→katakana rendering of the name
+    (e2k). A near miss (similarity 0.4–0.6) is reported as a mangled name with the stretch found;
+    nothing close is reported as a missing name. Words that are English dictionary words
+    (JMdict glosses) or appear in lower case elsewhere in the source are not treated as names.
+
+    Example: source "talks with Secretary Ramirez" translated as 「ラミネス長官との会談」:
+    expected ラミレス, found ラミネス.
+    """
+    assert ctx.source is not None
+    dictionary = Dictionary.shared()
+    vocab = ctx.source_vocabulary
+    for bead in ctx.alignment:
+        if not bead.source or not bead.target:
+            continue
+        src = ctx.source.segments
+        s_start, s_end = src[bead.source[0]].start, src[bead.source[-1]].end
+        s_text = ctx.source.text[s_start:s_end]
+        tgt = [ctx.target.segments[j] for j in bead.target]
+        t_text = ctx.target.text[tgt[0].start : tgt[-1].end]
+        t_low = t_text.lower()
+        kata = "|".join(kana_key(r) for r in KATAKANA_RUN.findall(t_text))  # windows never join two words
+        reading: str | None = None
+        for m in _candidates(s_text, vocab, dictionary):
+            word = m.group(0)
+            if word.lower() in t_low:
+                continue
+            forms = dictionary.name_forms(word) or (dictionary.name_forms(word[:-1]) if word.endswith("s") else ())
+            written = [f for f in forms if len(f) >= 2 and not _is_hiragana(f)]  # 岸田, モスクワ: looked up as they are
+            if any(f in t_text for f in written):
+                continue
+            expected = transliterate(word)
+            dict_keys = [k for k in {kana_key(f) for f in forms if _is_kana(f)} if len(k) >= 2]
+            e2k_key = kana_key(expected)
+            if not dict_keys and not e2k_key:
+                continue
+            best_d, found_d = max((best_window(k, kata) for k in dict_keys), default=(0.0, ""))
+            best_e, found_e = best_window(e2k_key, kata) if e2k_key else (0.0, "")
+            # The dictionary's own transliterations must be matched closely; e2k's guess (weaker on
+            # names from other languages) more loosely, and only when the dictionary has none.
+            if best_d >= OK_DICTIONARY or best_e >= (OK_WITH_DICTIONARY if dict_keys else OK_SIMILARITY):
+                continue
+            if reading is None:
+                reading = _reading_key(ctx, t_text)
+            r_best = max((best_window(k, reading)[0] for k in [*dict_keys, e2k_key] if k), default=0.0)
+            if r_best >= OK_READING:
+                continue
+            best, found = (best_d, found_d) if best_d >= best_e else (best_e, found_e)
+            span = ctx.source.span(s_start + m.start(), s_start + m.end())
+            evidence = {"name": word, "expected_katakana": expected, "similarity": round(max(best, r_best), 2)}
+            if forms:
+                evidence["dictionary_forms"] = list(forms[:5])
+            if best >= 0.4 and found:
+                evidence["closest_in_translation"] = found
+                message = f"name '{word}' looks mangled: closest katakana is {found}, expected something like {expected}"
+            else:
+                message = f"name '{word}' not found in the translation (expected {expected} or '{word}')"
+            yield Hit(
+                message,
+                target=ctx.target.span(tgt[0].start, tgt[-1].end),
+                source=span,
+                evidence=evidence,
+                suggestion=f"render '{word}' as {expected}" + (f" or {forms[0]}" if forms else ""),
+            )
+
+
+def _is_hiragana(text: str) -> bool:
+    return all("\u3040" <= ch <= "\u309f" for ch in text)
+
+
+def _is_kana(text: str) -> bool:
+    return bool(text) and all("\u3040" <= ch <= "\u30ff" for ch in to_katakana(text))

@@ -1,0 +1,187 @@
+"""Names across scripts: English → katakana (e2k), kana phonetic keys, and JMdict/JMnedict.
+
+A name survives translation into Japanese as Latin text, as a known Japanese form (JMnedict:
+岸田 for Kishida), or as a katakana transliteration. Transliterations vary (L/R, B/V, long
+vowels, small kana, ・), so they are compared as phonetic keys with those distinctions removed.
+JMdict's English glosses tell names from common words ("House", "State" are translated, not
+transliterated). The dictionary is optional (``pip install 'mt-audit[names]'``); without it only
+the document's own vocabulary separates names from words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sqlite3
+import threading
+import unicodedata
+from functools import lru_cache
+
+_SMALL = str.maketrans("ァィゥェォャュョヮヵヶッ", "アイウエオヤユヨワカケ ")
+_V = {"ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴ": "ブ"}
+_HIRA_TO_KATA = {chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)}
+
+
+def to_katakana(text: str) -> str:
+    return "".join(_HIRA_TO_KATA.get(ch, ch) for ch in unicodedata.normalize("NFKC", text))
+
+
+_ROWS = {
+    "a": "アカガサザタダナハバパマヤラワ",
+    "i": "イキギシジチヂニヒビピミリ",
+    "u": "ウクグスズツヅヌフブプムユル",
+    "e": "エケゲセゼテデネヘベペメレ",
+    "o": "オコゴソゾトドノホボポモヨロヲ",
+}
+_VOWEL = {ch: v for v, chars in _ROWS.items() for ch in chars}
+# A vowel that only lengthens the one before it: トウキョウ ~ トーキョー ~ トキョ.
+_LENGTHENERS = {"a": "ア", "i": "イ", "u": "ウ", "e": "イエ", "o": "ウオ"}
+
+
+def kana_key(text: str) -> str:
+    """A katakana string reduced to what transliterations agree on (long vowels, small kana, ・, ヴ)."""
+    s = to_katakana(text)
+    for a, b in _V.items():
+        s = s.replace(a, b)
+    s = re.sub(r"[\sー・=＝\-‐ッ]", "", s.translate(_SMALL)).replace(" ", "")
+    out: list[str] = []
+    for ch in s:
+        prev = _VOWEL.get(out[-1]) if out else None
+        if prev is not None and ch in _LENGTHENERS[prev]:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def best_window(key: str, text_key: str) -> tuple[float, str]:
+    """Best similarity of ``key`` with any stretch of ``text_key`` of about its length."""
+    if not key or not text_key:
+        return 0.0, ""
+    best, found = 0.0, ""
+    n = len(key)
+    for size in range(max(1, n - 2), n + 3):
+        for i in range(0, max(1, len(text_key) - size + 1)):
+            window = text_key[i : i + size]
+            r = similarity(key, window)
+            if r > best:
+                best, found = r, window
+    return best, found
+
+
+@lru_cache(maxsize=4096)
+def transliterate(word: str) -> str:
+    """English word → katakana with e2k ('' when e2k is not installed)."""
+    conv = _e2k()
+    if conv is None:
+        return ""
+    try:
+        return str(conv(word.lower()))
+    except Exception:  # noqa: BLE001 - a model failure must not stop the audit
+        return ""
+
+
+_E2K: object | None = None
+_E2K_LOCK = threading.Lock()
+
+
+def _e2k():  # noqa: ANN202
+    global _E2K
+    with _E2K_LOCK:
+        if _E2K is None:
+            try:
+                from e2k import C2K
+
+                _E2K = C2K()
+            except ImportError:
+                _E2K = False
+    return _E2K or None
+
+
+class Dictionary:
+    """Read-only lookups in jamdict's JMdict/JMnedict SQLite file, when installed."""
+
+    _shared: Dictionary | None = None
+    _lock = threading.Lock()
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self._local = threading.local()
+
+    @classmethod
+    def shared(cls) -> Dictionary:
+        with cls._lock:
+            if cls._shared is None:
+                cls._shared = cls(_jamdict_path())
+            return cls._shared
+
+    @property
+    def available(self) -> bool:
+        return self.path is not None
+
+    def _db(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.db = db
+        return db
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
+    def is_common_word(self, word: str) -> bool:
+        """True if the word (or its singular) is an English gloss of a JMdict entry."""
+        db = self._db()
+        if db is None:
+            return False
+        forms = {word.lower()}
+        if word.lower().endswith("s") and len(word) > 3:
+            forms.add(word.lower()[:-1])
+        q = f"SELECT 1 FROM SenseGloss WHERE text IN ({','.join('?' * len(forms))}) LIMIT 1"
+        return db.execute(q, tuple(forms)).fetchone() is not None
+
+    @lru_cache(maxsize=8192)  # noqa: B019
+    def name_forms(self, name: str) -> tuple[str, ...]:
+        """Japanese forms (kanji and kana) that JMnedict and JMdict give for an English name.
+
+        Glosses match exactly or with a qualifier ("Moscow (Russia)", "Greek; Greek language").
+        """
+        db = self._db()
+        if db is None:
+            return ()
+        forms: set[str] = set()
+        for gloss_table, link, kanji, kana, key in (
+            ("NETransGloss", "NETranslation", "NEKanji", "NEKana", "tid"),
+            ("SenseGloss", "Sense", "Kanji", "Kana", "sid"),
+        ):
+            ids = [
+                row[0]
+                for row in db.execute(
+                    f"SELECT {key}, text FROM {gloss_table} WHERE text >= ? AND text < ? LIMIT 200", (name, name + "\uffff")
+                )
+                if row[1] == name or row[1][len(name) : len(name) + 2] in (" (", "; ", ", ")
+            ]
+            if not ids:
+                continue
+            marks = ",".join("?" * len(ids[:100]))
+            seqs = [r[0] for r in db.execute(f"SELECT DISTINCT idseq FROM {link} WHERE id IN ({marks})", ids[:100])]
+            if not seqs:
+                continue
+            smarks = ",".join("?" * len(seqs))
+            for table in (kanji, kana):
+                forms.update(r[0] for r in db.execute(f"SELECT text FROM {table} WHERE idseq IN ({smarks}) LIMIT 100", seqs))
+        return tuple(sorted(forms))
+
+
+def _jamdict_path() -> str | None:
+    try:
+        import jamdict_data
+    except ImportError:
+        return None
+    from pathlib import Path
+
+    db = Path(jamdict_data.__file__).parent / "jamdict.db"
+    return str(db) if db.is_file() else None
