@@ -188,10 +188,7 @@ def _check(args: argparse.Namespace) -> int:
             progress.done()
     color = args.format == "text" and args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = render(report, args.format, color=color)
-    if args.output:
-        write_atomic(Path(args.output), text)
-    else:
-        sys.stdout.write(text)
+    _emit(args.output, text)
     if args.fail_on:
         from audit.model import Severity
 
@@ -259,10 +256,7 @@ def _compare(args: argparse.Namespace) -> int:
         sigs = "; ".join(f"{k}: {v}" for k, v in result.signature.items() if k in ("chrf", "bleu", "ter", "xsim"))
         lines.append(f"signatures: {sigs}")
         text = "\n".join(lines) + "\n"
-    if args.output:
-        write_atomic(Path(args.output), text)
-    else:
-        sys.stdout.write(text)
+    _emit(args.output, text)
     return EXIT_OK
 
 
@@ -327,11 +321,16 @@ def _align(args: argparse.Namespace) -> int:
             ids = ",".join(map(str, b.source)) + ":" + ",".join(map(str, b.target))
             rows.append("\t".join([ids, "" if b.score is None else f"{b.score:.3f}", _tsv(s_text), _tsv(t_text)]))
         text = "\n".join(rows) + "\n"
-    if args.output:
-        write_atomic(Path(args.output), text)
+    _emit(args.output, text)
+    return EXIT_OK
+
+
+def _emit(output: str | None, text: str) -> None:
+    """A report goes to ``output`` atomically, or to stdout."""
+    if output:
+        write_atomic(Path(output), text)
     else:
         sys.stdout.write(text)
-    return EXIT_OK
 
 
 def _tsv(text: str) -> str:
