@@ -10,7 +10,7 @@ resampling and paired tests work without re-scoring any text, as sacrebleu's own
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,5 +176,3 @@ def score_with_interval(metric: Metric, stats: np.ndarray, with_interval: bool =
     value = metric.corpus(stats.sum(0)) if len(stats) else float("nan")
     return value, (bootstrap_interval(metric, stats) if with_interval else None)
 
-
-Scorer = Callable[[Sequence[str], Sequence[str]], np.ndarray]
