@@ -9,7 +9,6 @@ need not follow the audit's segmentation order.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import unicodedata
@@ -63,15 +62,9 @@ class PrecomputedBackTranslator:
             self._add(cols[0], cols[1], score)
 
     def _read_jsonl(self, text: str, where: str) -> None:
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"line {n}: not JSON ({exc.msg})", path=where) from None
-            if not isinstance(obj, dict):
-                raise InputError(f"line {n}: expected a JSON object", path=where)
+        from audit.io.bilingual import jsonl_objects
+
+        for n, obj in jsonl_objects(text, where, "'target' and 'backtranslation'"):
             ja = obj.get("target", obj.get("ja"))
             en = obj.get("backtranslation", obj.get("en"))
             if not isinstance(ja, str) or not isinstance(en, str):

@@ -14,8 +14,10 @@ import csv
 import io
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from audit.errors import InputError
 from audit.io.decode import DEFAULT_MAX_BYTES, decode, read_bytes
@@ -122,17 +124,23 @@ def _read_tsv(text: str, path: str) -> list[Unit]:
     return units
 
 
-def _read_jsonl(text: str, path: str) -> list[Unit]:
-    units = []
+def jsonl_objects(text: str, path: str | None, expected: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line; a line that is not a JSON object is an InputError."""
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"line {lineno}: invalid JSON ({exc.msg})", path=path) from exc
+            raise InputError(f"line {lineno}: invalid JSON ({exc.msg})", path=path) from None
         if not isinstance(obj, dict):
-            raise InputError(f"line {lineno}: expected an object with 'source' and 'target'", path=path)
+            raise InputError(f"line {lineno}: expected an object with {expected}", path=path)
+        yield lineno, obj
+
+
+def _read_jsonl(text: str, path: str) -> list[Unit]:
+    units = []
+    for lineno, obj in jsonl_objects(text, path, "'source' and 'target'"):
         src = obj.get("source", obj.get("src"))
         tgt = obj.get("target", obj.get("tgt", obj.get("mt")))
         if not isinstance(src, str) or not isinstance(tgt, str):
