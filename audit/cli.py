@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--encoding", metavar="NAME", help="decode inputs with this encoding instead of detecting it")
     c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
     c.add_argument("--fail-on", choices=("critical", "major", "minor"), help="exit 1 if a finding of this severity or worse exists")
+    c.add_argument("--embedder", metavar="SPEC", help=EMBEDDER_HELP)
     bt = c.add_argument_group("back-translation")
     bt.add_argument(
         "--backtranslate",
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("target", metavar="TARGET")
     a.add_argument("--presegmented", action="store_true", help="one sentence per line; ids are non-blank line indices")
     a.add_argument("--format", choices=("json", "tsv"), default="json")
+    a.add_argument("--embedder", metavar="SPEC", help=EMBEDDER_HELP)
     a.add_argument("-o", "--output", metavar="FILE")
     a.add_argument("--debug", action="store_true", help="show tracebacks")
 
@@ -72,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     cp.add_argument("--presegmented", action="store_true", help="one sentence per line (needed for reference metrics)")
     cp.add_argument("--metrics", metavar="LIST", help="comma-separated: chrf, bleu, ter, xsim (default: all available)")
     cp.add_argument("--test", choices=("bootstrap", "ar"), default="bootstrap", help="paired bootstrap or approximate randomisation")
+    cp.add_argument("--embedder", metavar="SPEC", help=EMBEDDER_HELP)
     cp.add_argument("--resamples", type=_positive_int, default=1000, metavar="N")
     cp.add_argument("--format", choices=("text", "json"), default="text")
     cp.add_argument("-o", "--output", metavar="FILE")
@@ -143,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE
 
 
+EMBEDDER_HELP = "sentence encoder: use (default, multilingual USE) or sentence-transformers:MODEL_OR_PATH (extra 'st')"
+
+
 def _err(message: str) -> None:
     sys.stderr.write(f"audit: error: {message}\n")
 
@@ -165,6 +171,7 @@ def _check(args: argparse.Namespace) -> int:
         "max-size": args.max_size,
         "suppressions": args.suppressions,
         "backtranslate": args.backtranslate,
+        "embedder": args.embedder,
     }
     config = resolve(cli=cli, config_path=args.config)
     decode = _decode_settings(args)
@@ -219,7 +226,10 @@ def _compare(args: argparse.Namespace) -> int:
     import json
 
     from audit.compare import compare
+    from audit.config import resolve
+    from audit.embedders import resolve_embedder
 
+    spec = resolve(cli={"embedder": args.embedder}).embedder
     result = compare(
         args.systems,
         source=args.source,
@@ -228,6 +238,7 @@ def _compare(args: argparse.Namespace) -> int:
         metrics=tuple(_codes(args.metrics.lower())) if args.metrics else None,
         test=args.test,
         n=args.resamples,
+        embedder=resolve_embedder(spec) if args.source and spec != "use" else None,
     )
     if args.format == "json":
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -296,18 +307,31 @@ def _align(args: argparse.Namespace) -> int:
     import json
 
     from audit.align import AlignSettings, align
+    from audit.config import resolve
+    from audit.embedders import resolve_embedder
     from audit.io import read_document
+    from audit.pipeline import check_languages
 
-    src = read_document(args.source, "en", presegmented=args.presegmented)
-    tgt = read_document(args.target, "ja", presegmented=args.presegmented)
+    config = resolve(cli={"embedder": args.embedder})
+    src = read_document(args.source, config.source_lang, presegmented=args.presegmented)
+    tgt = read_document(args.target, config.target_lang, presegmented=args.presegmented)
+    check_languages(tgt, src, config)
     settings = AlignSettings()
-    beads = align([s.text for s in src.segments], [t.text for t in tgt.segments], settings=settings)
+    embedder = resolve_embedder(config.embedder)
+    beads = align(
+        [s.text for s in src.segments],
+        [t.text for t in tgt.segments],
+        settings=settings,
+        embedder=embedder,
+        src_paragraphs=[s.paragraph for s in src.segments],
+        tgt_paragraphs=[t.paragraph for t in tgt.segments],
+    )
     if args.format == "json":
         text = json.dumps(
             {
                 "alignment": [[list(b.source), list(b.target)] for b in beads],
                 "scores": [b.score for b in beads],
-                "signature": settings.signature(),
+                "signature": f"{settings.signature()}|{embedder.signature}",
                 "source": {"path": src.path, "sha256": src.sha256, "sentences": len(src.segments)},
                 "target": {"path": tgt.path, "sha256": tgt.sha256, "sentences": len(tgt.segments)},
             },

@@ -161,7 +161,7 @@ def compare(
         metric_objs["xsim"] = Metric("mean")
         stats["xsim"] = [_xsim_stats(src, d, sv, embed, presegmented) for d in docs]
         segments = segments or len(src.segments)
-        sig["xsim"] = encoder_signature()
+        sig["xsim"] = encoder_signature(embed)
         sig["source"] = src.sha256
     taken: set[str] = set()
     names = [_name(p, taken) for p in systems]

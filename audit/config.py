@@ -29,6 +29,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "gates": list,
     "suppressions": str,
     "backtranslate": str,
+    "embedder": str,
 }
 
 
@@ -44,6 +45,7 @@ class Config:
     gates: tuple[str, ...] = ()
     suppressions: str | None = None
     backtranslate: str = "auto"
+    embedder: str = "use"
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
@@ -58,6 +60,7 @@ class Config:
             "gates": list(self.gates),
             "suppressions": self.suppressions,
             "backtranslate": self.backtranslate,
+            "embedder": self.embedder,
         }
 
 
@@ -196,5 +199,6 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         gates=tuple(values.get("gates", ())),
         suppressions=values.get("suppressions"),
         backtranslate=values.get("backtranslate", "auto"),
+        embedder=values.get("embedder", "use"),
         origins=dict(origins),
     )

