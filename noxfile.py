@@ -13,7 +13,8 @@ nox.options.reuse_existing_virtualenvs = True
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (arguments after -- go to pytest)."""
-    session.install("-e", ".[test]")
+    session.install("torch==2.13.0")
+    session.install("-e", ".[test,comet]")
     session.run("pytest", *session.posargs)
 
 
@@ -41,6 +42,7 @@ def bench(session: nox.Session) -> None:
     session.install(".")
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.run("python", "benchmarks/align_eval.py")
+    session.run("python", "benchmarks/score_bench.py")
     session.run("python", "benchmarks/bt_bench.py")
 
 

@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
     c.add_argument("--fail-on", choices=("critical", "major", "minor"), help="exit 1 if a finding of this severity or worse exists")
     c.add_argument("--embedder", metavar="SPEC", help=EMBEDDER_HELP)
+    c.add_argument(
+        "--comet",
+        metavar="MODEL",
+        help="COMET model folder, checkpoint or name (extra 'comet'): reference-based with --reference, "
+        "quality estimation for reference-free models, round trip with back-translations",
+    )
     bt = c.add_argument_group("back-translation")
     bt.add_argument(
         "--backtranslate",
@@ -66,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--embedder", metavar="SPEC", help=EMBEDDER_HELP)
     a.add_argument("-o", "--output", metavar="FILE")
     a.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    sg = sub.add_parser("signature", help="show a JSON report's signature, or whether two reports are comparable")
+    sg.add_argument("reports", metavar="REPORT.json", nargs="+", help="one report to show, two to compare")
+    sg.add_argument("--debug", action="store_true", help="show tracebacks")
 
     cp = sub.add_parser("compare", help="rank translations of the same source, with significance tests")
     cp.add_argument("systems", metavar="TRANSLATION", nargs="+", help="two or more translations; the first is the baseline")
@@ -125,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "align":
             return _align(args)
+        if args.command == "signature":
+            return _signature(args)
         if args.command == "rules":
             return _rules()
         if args.command == "rule":
@@ -172,6 +184,7 @@ def _check(args: argparse.Namespace) -> int:
         "suppressions": args.suppressions,
         "backtranslate": args.backtranslate,
         "embedder": args.embedder,
+        "comet": args.comet,
     }
     config = resolve(cli=cli, config_path=args.config)
     decode = _decode_settings(args)
@@ -220,6 +233,42 @@ def _decode_settings(args: argparse.Namespace) -> object:
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _signature(args: argparse.Namespace) -> int:
+    import json
+
+    from audit.errors import InputError, UsageError
+    from audit.render.common import safe_terminal
+    from audit.signature import differences, signature_id
+
+    if len(args.reports) > 2:
+        raise UsageError("give one report to show its signature, or two to compare them")
+    sigs = []
+    for path in args.reports:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            sig = data["signature"]
+            if not isinstance(sig, dict):
+                raise TypeError
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+            raise InputError("not an audit JSON report (audit check --format json)", path=path) from None
+        sigs.append(sig)
+    if len(sigs) == 1:
+        sig = sigs[0]
+        lines = [f"signature {signature_id(sig)} ({sig.get('toolkit')})"]
+        lines += [f"  {k}: {safe_terminal(str(v))}" for k, v in sorted(dict(sig.get("components", {})).items())]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return EXIT_OK
+    a, b = sigs
+    diff = differences(a, b)
+    if not diff:
+        sys.stdout.write(f"comparable: both reports have signature {signature_id(a)}\n")
+        return EXIT_OK
+    lines = [f"not comparable: signatures {signature_id(a)} and {signature_id(b)} differ in"]
+    lines += [f"  {k}: {safe_terminal(str(x))} → {safe_terminal(str(y))}" for k, x, y in diff]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return EXIT_GATE
 
 
 def _compare(args: argparse.Namespace) -> int:

@@ -30,6 +30,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "suppressions": str,
     "backtranslate": str,
     "embedder": str,
+    "comet": str,
 }
 
 
@@ -46,6 +47,7 @@ class Config:
     suppressions: str | None = None
     backtranslate: str = "auto"
     embedder: str = "use"
+    comet: str = "none"
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
@@ -61,6 +63,7 @@ class Config:
             "suppressions": self.suppressions,
             "backtranslate": self.backtranslate,
             "embedder": self.embedder,
+            "comet": self.comet,
         }
 
 
@@ -200,5 +203,6 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         suppressions=values.get("suppressions"),
         backtranslate=values.get("backtranslate", "auto"),
         embedder=values.get("embedder", "use"),
+        comet=values.get("comet", "none"),
         origins=dict(origins),
     )

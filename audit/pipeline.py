@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import platform
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any
@@ -134,6 +134,12 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
             Stage("score", False, "target-only audit: no source and no reference to score against", "audit check TARGET --source SOURCE")
         )
 
+    say("scoring with COMET")
+    clock = time.perf_counter()
+    comet_signature = _comet(cfg, source, target, alignment, backtranslations, reference, pair_scores, doc_scores, stages)
+    if comet_signature:
+        stages[-1] = replace(stages[-1], seconds=time.perf_counter() - clock)
+
     say("checking")
     clock = time.perf_counter()
     rules = select_rules(cfg.select, cfg.ignore)
@@ -159,7 +165,9 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         reason = f"{suppressed_count} finding(s) suppressed by {cfg.suppressions}" + (f"; {reason}" if reason else "")
     stages.append(Stage("check", True, reason, seconds=time.perf_counter() - clock))
 
-    signature = build_signature(cfg, target, source, reference, [r.rule.code for r in runs if r.ran], bt_signature)
+    signature = build_signature(
+        cfg, target, source, reference, [r.rule.code for r in runs if r.ran], bt_signature, comet_signature
+    )
     return Report(
         signature=signature,
         target=target,
@@ -206,6 +214,43 @@ def _backtranslate(request: AuditRequest, target: Document, stages: list[Stage])
     return bts, res.translator.signature()
 
 
+def _comet(
+    cfg: Config,
+    source: Document | None,
+    target: Document,
+    alignment: Sequence[Bead],
+    backtranslations: Sequence[BackTranslation],
+    reference: Document | None,
+    pair_scores: list[dict[str, Any]],
+    doc_scores: list[Score],
+    stages: list[Stage],
+) -> str | None:
+    """COMET scores into the pair and document scores; a stage says what ran or why not."""
+    from audit import comet
+
+    spec = cfg.comet
+    if spec in ("", "none"):
+        stages.append(Stage("comet", False, "no COMET model given", f"{comet.ENABLE}; then audit check ... --comet {comet.SUGGESTED}"))
+        return None
+    if source is None or not alignment:
+        stages.append(Stage("comet", False, "COMET needs the source", "audit check TARGET --source SOURCE --comet MODEL"))
+        return None
+    try:
+        model = comet.load(spec)
+    except comet.CometUnavailable as exc:
+        stages.append(Stage("comet", False, exc.reason, exc.enable))
+        return None
+    pairs, scores, notes = comet.comet_scores(model, source, target, alignment, backtranslations, reference)
+    for row, extra in zip(pair_scores, pairs, strict=True):
+        row.update(extra)
+    doc_scores.extend(scores)
+    if not scores:
+        stages.append(Stage("comet", False, "; ".join(notes), f"audit check ... --comet {spec} --reference REF"))
+        return None
+    stages.append(Stage("comet", True, "; ".join(notes)))
+    return model.signature
+
+
 def check_languages(target: Document, source: Document | None, cfg: Config) -> None:
     """Refuse a Japanese audit of text that is not Japanese (wrong file, swapped arguments)."""
     from audit.errors import InputError
@@ -236,6 +281,7 @@ def build_signature(
     reference: Document | None,
     rules: list[str],
     backtranslation: str | None = None,
+    comet: str | None = None,
 ) -> dict[str, Any]:
     from audit.lexicon.tokens import versions
 
@@ -249,9 +295,14 @@ def build_signature(
         components["embedder"] = resolve_embedder(cfg.embedder).signature
     if backtranslation:
         components["backtranslation"] = backtranslation
+    if comet:
+        components["comet"] = comet
     for dist in ("sacrebleu", "translate-toolkit"):
         components[dist] = _version(dist)
-    return {
+    from audit.scores import N_BOOTSTRAP, SEED
+
+    components["intervals"] = f"bootstrap:{N_BOOTSTRAP}|seed:{SEED}"
+    signature: dict[str, Any] = {
         "toolkit": f"mt-audit {__version__}",
         "python": platform.python_version(),
         "components": components,
@@ -266,6 +317,11 @@ def build_signature(
             "severity": dict(cfg.severity),
             "source_lang": cfg.source_lang,
             "target_lang": cfg.target_lang,
+            "glossaries": [],  # sha256 of each glossary file, once glossaries can be loaded
         },
         "rules": rules,
     }
+    from audit.signature import signature_id
+
+    signature["id"] = signature_id(signature)
+    return signature

@@ -40,8 +40,24 @@ def _private_homes(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("AUDIT_HOME", str(home / "audit"))
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(home / "argos-packages"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.delenv("AUDIT_BACKTRANSLATE", raising=False)
+    monkeypatch.setenv("HF_HOME", str(home / "hf"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(home / "hf" / "hub"))
+    for var in ("AUDIT_BACKTRANSLATE", "AUDIT_COMET", "AUDIT_EMBEDDER", "AUDIT_ALLOW_DOWNLOADS"):
+        monkeypatch.delenv(var, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def comet_models(tmp_path_factory) -> dict[str, Path]:
+    """Tiny real COMET checkpoints: a reference-based and a reference-free (QE) one."""
+    pytest.importorskip("comet", reason="the COMET tests need the extra: pip install torch && pip install -e '.[comet]'")
+    from kit import build_comet_checkpoint
+
+    work = tmp_path_factory.mktemp("comet")
+    return {
+        "ref": build_comet_checkpoint(work / "ref", kind="regression_metric"),
+        "qe": build_comet_checkpoint(work / "qe", kind="referenceless_regression_metric"),
+    }
 
 
 @pytest.fixture(scope="session")

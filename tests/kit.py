@@ -143,3 +143,43 @@ def build_argos_package(workdir: Path, *, name: str = "translate-ja_en-0_1", fro
         for f in sorted(root.rglob("*")):
             zf.write(f, f"{name}/{f.relative_to(root).as_posix()}")
     return out
+
+
+def build_comet_checkpoint(workdir: Path, *, kind: str = "regression_metric", hidden: int = 32) -> Path:
+    """A tiny real COMET checkpoint (XLM-R encoder with 2 layers of width 32, random weights).
+
+    ``kind``: ``regression_metric`` (needs src, mt, ref) or ``referenceless_regression_metric``
+    (QE: src, mt). Returns the folder holding ``hparams.yaml`` and ``checkpoints/model.ckpt``,
+    laid out like a downloaded model. Needs the ``comet`` extra (torch, transformers).
+    """
+    import torch
+    import yaml
+    from comet.models import str2model
+    from transformers import XLMRobertaConfig, XLMRobertaTokenizerFast
+
+    encoder_dir = workdir / "encoder"
+    sp_model = build_sentencepiece(workdir / "spm")
+    tok = XLMRobertaTokenizerFast(vocab_file=str(sp_model))
+    tok.save_pretrained(encoder_dir)
+    XLMRobertaConfig(
+        vocab_size=len(tok), hidden_size=hidden, num_hidden_layers=2, num_attention_heads=2,
+        intermediate_size=2 * hidden, max_position_embeddings=130,
+    ).save_pretrained(encoder_dir)  # fmt: skip
+    hparams = {
+        "encoder_model": "XLM-RoBERTa",
+        "pretrained_model": str(encoder_dir),
+        "load_pretrained_weights": False,
+        "local_files_only": True,
+        "hidden_sizes": [hidden],
+        "layer": "mix",
+    }
+    torch.manual_seed(0)
+    model = str2model[kind](**hparams)
+    folder = workdir / f"tiny-{kind.replace('_', '-')}"
+    (folder / "checkpoints").mkdir(parents=True, exist_ok=True)
+    torch.save(
+        {"state_dict": model.state_dict(), "hyper_parameters": dict(model.hparams), "pytorch-lightning_version": "2.0.0"},
+        folder / "checkpoints" / "model.ckpt",
+    )
+    (folder / "hparams.yaml").write_text(yaml.safe_dump({"class_identifier": kind, **dict(model.hparams)}), encoding="utf-8")
+    return folder

@@ -61,5 +61,8 @@ def render_markdown(report: Report) -> str:
             out.append(f"- {f.id} {f.code}: {_escape(format_evidence(dict(f.evidence), 300))}")
         out.append("\n</details>")
     out.append("")
-    out.append(f"<sub>{_escape(str(report.signature.get('toolkit')))} · target sha256 {t.sha256[:12]}</sub>")
+    out.append(
+        f"<sub>{_escape(str(report.signature.get('toolkit')))} · signature {_escape(str(report.signature.get('id')))}"
+        f" · target sha256 {t.sha256[:12]}</sub>"
+    )
     return "\n".join(out) + "\n"

@@ -18,7 +18,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
     t = report.target
     lines = [
         f"{report.signature.get('toolkit', 'audit')}: {safe_terminal(t.path or '<text>')} "
-        f"({t.encoding}, {len(t.segments)} sentences) — {report.mode} audit"
+        f"({t.encoding}, {len(t.segments)} sentences) — {report.mode} audit, signature {report.signature.get('id', '?')}"
     ]
     if report.source is not None:
         s = report.source
