@@ -164,3 +164,23 @@ def test_reference_scores_have_intervals_when_sentences_pair_up(cli, tmp_path):
     doc = cli("check", tgt, "--reference", ref, "--presegmented", "--format", "json").json()["scores"]["document"]
     assert set(doc) == {"chrf", "bleu", "ter"}
     assert all(s["interval"] and "unit:sentences" in s["signature"] for s in doc.values())
+
+
+def test_text_and_markdown_list_the_weakest_pairs_escaped(cli, tmp_path):
+    src = tmp_path / "s.en"
+    tgt = tmp_path / "t.ja"
+    src.write_text(
+        "The plan was approved on Monday.\nExports rose <script>alert(1)</script> | a | b by 12%.\nTrade talks resume in May.\n",
+        encoding="utf-8",
+    )
+    tgt.write_text("計画は月曜日に承認された。\n輸出は<script>alert(1)</script> | a | b 12%増加した。\n", encoding="utf-8")
+    pairs = cli("check", tgt, "--source", src, "--presegmented", "--format", "json").json()["scores"]["pairs"]
+    lowest = min(pairs, key=lambda p: p["xsim"])
+    text = cli("check", tgt, "--source", src, "--presegmented").out
+    assert f"weakest pairs by xsim ({len(pairs)} of {len(pairs)}" in text
+    first = text.split("weakest pairs by xsim")[1].splitlines()[1]
+    assert f"xsim {lowest['xsim']:.2f}" in first
+    md = cli("check", tgt, "--source", src, "--presegmented", "--format", "md").out
+    rows = [line for line in md.splitlines() if line.startswith("| ") and "→" in line.split("|")[1]]
+    assert len(rows) == len(pairs) and all(r.count("|") == 5 for r in rows)
+    assert "<script>" not in md

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from audit.model import Document, Finding
+from audit.model import Document, Finding, Report
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -33,3 +33,28 @@ def format_evidence(evidence: object, limit: int = 160) -> str:
 
     text = json.dumps(evidence, ensure_ascii=False, sort_keys=True, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+PAIR_ORDER = ("comet", "bt-comet", "bt-chrf", "xsim")  # the first present ranks the pairs
+PAIR_ROWS = 10
+
+
+def weakest_pairs(report: Report, limit: int = PAIR_ROWS) -> tuple[str, list[tuple[str, str, str, dict[str, float]]]]:
+    """The pairs to read first: (ranking score, rows of (ids, source text, target text, scores)).
+
+    Rows are the ``limit`` lowest pairs by the best available per-pair score (TER is lower-better
+    and never ranks); the JSON report keeps every pair.
+    """
+    pairs = [p for p in report.pair_scores if p.get("source")]
+    key = next((k for k in PAIR_ORDER if any(k in p for p in pairs)), None)
+    if key is None or report.source is None:
+        return "", []
+    ranked = sorted((p for p in pairs if key in p), key=lambda p: p[key])[:limit]
+    rows = []
+    for p in ranked:
+        ids = ",".join(map(str, p["source"])) + "→" + (",".join(map(str, p["target"])) or "∅")
+        src = " ".join(report.source.segments[i].text for i in p["source"])
+        tgt = "".join(report.target.segments[j].text for j in p["target"])
+        values = {k: float(v) for k, v in p.items() if isinstance(v, (int, float)) and k not in ("bead",)}
+        rows.append((ids, src, tgt, values))
+    return key, rows

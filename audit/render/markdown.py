@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from audit.model import Report
-from audit.render.common import format_evidence, safe_terminal
+from audit.render.common import format_evidence, safe_terminal, weakest_pairs
 
 
 def _escape(text: str) -> str:
@@ -31,6 +31,15 @@ def render_markdown(report: Report) -> str:
             f"| {s.name} | {s.value:.2f} | {f'{s.interval[0]:.2f}–{s.interval[1]:.2f}' if s.interval else ''} | {_escape(s.signature)} |"
             for s in report.document_scores
         ]
+        out.append("")
+    key, rows = weakest_pairs(report)
+    if rows:
+        names = list(dict.fromkeys(k for _, _, _, values in rows for k in values))
+        out += [f"Weakest pairs by {key} ({len(rows)} of {len(report.pair_scores)}; all in the JSON report):", ""]
+        out += ["| pair | " + " | ".join(names) + " | source | translation |", "|---|" + "---:|" * len(names) + "---|---|"]
+        for ids, src, tgt, values in rows:
+            cells = " | ".join(f"{values[k]:.2f}" if k in values else "" for k in names)
+            out.append(f"| {_escape(ids)} | {cells} | {_escape(src[:120])} | {_escape(tgt[:120])} |")
         out.append("")
     skipped = [s for s in report.stages if not s.ran]
     if skipped:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from audit.model import Report, Severity
-from audit.render.common import context, format_evidence, safe_terminal
+from audit.render.common import context, format_evidence, safe_terminal, weakest_pairs
 
 _COLOR = {Severity.CRITICAL: "\x1b[1;31m", Severity.MAJOR: "\x1b[31m", Severity.MINOR: "\x1b[33m"}
 _RESET = "\x1b[0m"
 _HL = "\x1b[7m"
 _DIM = "\x1b[2m"
+
+
+def _clip(text: str, limit: int = 100) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render_text(report: Report, *, color: bool = False) -> str:
@@ -31,6 +35,14 @@ def render_text(report: Report, *, color: bool = False) -> str:
     for score in report.document_scores:
         ci = f" [{score.interval[0]:.2f}, {score.interval[1]:.2f}]" if score.interval else ""
         lines.append(f"{score.name} = {score.value:.2f}{ci}  ({safe_terminal(score.signature)})")
+    key, rows = weakest_pairs(report)
+    if rows:
+        lines.append(c(_DIM, f"weakest pairs by {key} ({len(rows)} of {len(report.pair_scores)}; all in --format json):"))
+        for ids, src, tgt, values in rows:
+            nums = "  ".join(f"{k} {v:.2f}" for k, v in values.items())
+            lines.append(f"  {ids:<9} {nums}")
+            lines.append(c(_DIM, f"      {safe_terminal(_clip(src))}"))
+            lines.append(c(_DIM, f"      {safe_terminal(_clip(tgt)) or '(no translation)'}"))
     lines.append("")
 
     bts = {b.segment: b for b in report.backtranslations}
