@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--source", metavar="SOURCE", help="the English source document")
     c.add_argument("--reference", metavar="REF", help="a human Japanese translation to score against")
     c.add_argument("--presegmented", action="store_true", help="one sentence per line; blank line = paragraph break")
-    c.add_argument("--format", choices=("text", "json", "md"), default="text")
+    c.add_argument("--format", choices=("text", "json", "md", "sarif", "junit"), default="text")
     c.add_argument("-o", "--output", metavar="FILE", help="write the report here (atomically) instead of stdout")
     c.add_argument("--config", metavar="FILE", help="audit.toml or pyproject.toml with [tool.audit]")
     c.add_argument("--select", metavar="CODES", help="comma-separated check codes or prefixes to run")
@@ -42,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--encoding", metavar="NAME", help="decode inputs with this encoding instead of detecting it")
     c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
     c.add_argument("--fail-on", choices=("critical", "major", "minor"), help="exit 1 if a finding of this severity or worse exists")
+    c.add_argument(
+        "--gate",
+        action="append",
+        metavar="EXPR",
+        help="exit 1 unless NAME OP NUMBER holds, e.g. critical==0, major<=3, GRB==0, chrf>=55, xsim>=0.6 (repeatable)",
+    )
     c.add_argument("--embedder", metavar="SPEC", help=EMBEDDER_HELP)
     c.add_argument(
         "--comet",
@@ -185,6 +191,7 @@ def _check(args: argparse.Namespace) -> int:
         "backtranslate": args.backtranslate,
         "embedder": args.embedder,
         "comet": args.comet,
+        "gates": args.gate,
     }
     config = resolve(cli=cli, config_path=args.config)
     decode = _decode_settings(args)
@@ -209,6 +216,14 @@ def _check(args: argparse.Namespace) -> int:
     color = args.format == "text" and args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = render(report, args.format, color=color)
     _emit(args.output, text)
+    status = EXIT_OK
+    if report.gates:
+        sig = report.signature.get("id", "?")
+        for g in report.gates:
+            sys.stderr.write(f"audit: gate {g.describe()} [signature {sig}]\n")
+        if report.gates_failed:
+            _err(f"{len(report.gates_failed)} of {len(report.gates)} gates failed")
+            status = EXIT_GATE
     if args.fail_on:
         from audit.model import Severity
 
@@ -217,7 +232,7 @@ def _check(args: argparse.Namespace) -> int:
         if failing:
             _err(f"gate failed: {len(failing)} finding(s) at severity {args.fail_on} or worse")
             return EXIT_GATE
-    return EXIT_OK
+    return status
 
 
 def _decode_settings(args: argparse.Namespace) -> object:

@@ -227,9 +227,14 @@ class Report:
     findings: tuple[Finding, ...] = ()
     stages: tuple[Stage, ...] = ()
     backtranslations: tuple[BackTranslation, ...] = ()
+    gates: tuple[Any, ...] = ()  # audit.gates.GateResult, when gates were given
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "signature", _freeze(self.signature))
+
+    @property
+    def gates_failed(self) -> list[Any]:
+        return [g for g in self.gates if not g.passed]
 
     @property
     def mode(self) -> str:
@@ -277,6 +282,7 @@ class Report:
             },
             "findings": [f.to_dict() for f in self.findings],
             "stages": [s.to_dict() for s in self.stages],
+            "gates": [g.to_dict() for g in self.gates],
             "summary": self.summary(),
         }
 

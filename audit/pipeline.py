@@ -45,6 +45,10 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     stages: list[Stage] = []
     clock = time.perf_counter()
 
+    from audit.gates import evaluate as evaluate_gates
+    from audit.gates import parse_all
+
+    gates = parse_all(cfg.gates, cfg.origins.get("gates", "configuration"))
     say("reading")
     source: Document | None = None
     alignment: tuple[Bead, ...] = ()
@@ -168,7 +172,7 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     signature = build_signature(
         cfg, target, source, reference, [r.rule.code for r in runs if r.ran], bt_signature, comet_signature
     )
-    return Report(
+    report = Report(
         signature=signature,
         target=target,
         source=source,
@@ -180,6 +184,9 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         stages=tuple(stages),
         backtranslations=backtranslations,
     )
+    if gates:
+        report = replace(report, gates=tuple(evaluate_gates(report, gates)))
+    return report
 
 
 def _backtranslate(request: AuditRequest, target: Document, stages: list[Stage]) -> tuple[tuple[BackTranslation, ...], str | None]:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from audit.model import Report
 
-FORMATS = ("text", "json", "md")
+FORMATS = ("text", "json", "md", "sarif", "junit")
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
@@ -15,6 +15,10 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
         from audit.render.json_ import render_json as renderer
     elif fmt == "md":
         from audit.render.markdown import render_markdown as renderer
+    elif fmt == "sarif":
+        from audit.render.sarif import render_sarif as renderer
+    elif fmt == "junit":
+        from audit.render.junit import render_junit as renderer
     elif fmt == "text":
         from audit.render.text import render_text
 

@@ -32,6 +32,13 @@ def render_markdown(report: Report) -> str:
             for s in report.document_scores
         ]
         out.append("")
+    if report.gates:
+        out += ["| gate | observed | threshold | result |", "|---|---:|---:|---|"]
+        for g in report.gates:
+            seen = "not measured" if g.observed is None else f"{g.observed:g}"
+            result = "passed" if g.passed else "**failed**" + (f" ({_escape(g.reason)})" if g.reason else "")
+            out.append(f"| `{_escape(g.gate.text)}` | {seen} | {g.gate.threshold:g} | {result} |")
+        out.append("")
     key, rows = weakest_pairs(report)
     if rows:
         names = list(dict.fromkeys(k for _, _, _, values in rows for k in values))

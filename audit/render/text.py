@@ -35,6 +35,8 @@ def render_text(report: Report, *, color: bool = False) -> str:
     for score in report.document_scores:
         ci = f" [{score.interval[0]:.2f}, {score.interval[1]:.2f}]" if score.interval else ""
         lines.append(f"{score.name} = {score.value:.2f}{ci}  ({safe_terminal(score.signature)})")
+    for g in report.gates:
+        lines.append(f"gate {safe_terminal(g.describe())}")
     key, rows = weakest_pairs(report)
     if rows:
         lines.append(c(_DIM, f"weakest pairs by {key} ({len(rows)} of {len(report.pair_scores)}; all in --format json):"))

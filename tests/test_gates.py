@@ -1,0 +1,84 @@
+"""Gates (exit 1 with observed value, threshold and signature), SARIF and JUnit outputs."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import jsonschema
+from test_cli import SCHEMA
+
+BROKEN = "によると 公式統計 会議中、両国の閣僚は貿易について議論した。\n予算は月曜日に承認された。\n"
+CLEAN = "予算は月曜日に承認された。\n"
+
+
+def _doc(tmp_path, text: str, name: str = "t.ja"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_gates_pass_and_fail_with_observed_values(cli, tmp_path):
+    clean, broken = _doc(tmp_path, CLEAN, "clean.ja"), _doc(tmp_path, BROKEN, "broken.ja")
+    r = cli("check", clean, "--gate", "critical==0", "--gate", "GRB==0")
+    assert r.code == 0 and "gate passed GRB==0: observed 0, threshold 0" in r.err
+    r = cli("check", broken, "--gate", "critical==0", "--gate", "GRB==0", "--format", "json")
+    assert r.code == 1
+    report = r.json()
+    jsonschema.validate(report, SCHEMA)
+    gates = {g["gate"]: g for g in report["gates"]}
+    assert gates["critical==0"]["passed"] is True
+    assert gates["GRB==0"]["passed"] is False and gates["GRB==0"]["observed"] >= 1
+    assert f"[signature {report['signature']['id']}]" in r.err and "1 of 2 gates failed" in r.err
+
+
+def test_a_score_the_report_lacks_fails_the_gate_saying_why(cli, tmp_path):
+    r = cli("check", _doc(tmp_path, CLEAN), "--gate", "chrf>=50")
+    assert r.code == 1 and "not measured" in r.err and "no scores" in r.err
+
+
+def test_bad_gates_are_usage_errors_naming_their_origin(cli, tmp_path):
+    doc = _doc(tmp_path, CLEAN)
+    r = cli("check", doc, "--gate", "chrf=>50")
+    assert r.code == 2 and "command line: cannot read gate 'chrf=>50'" in r.err
+    (tmp_path / "audit.toml").write_text('gates = ["major<=x"]\n', encoding="utf-8")
+    r = cli("check", doc)
+    assert r.code == 2 and "audit.toml: cannot read gate 'major<=x'" in r.err
+
+
+def test_command_line_gates_replace_configured_ones(cli, tmp_path):
+    doc = _doc(tmp_path, BROKEN)
+    (tmp_path / "audit.toml").write_text('gates = ["GRB==0"]\n', encoding="utf-8")
+    assert cli("check", doc).code == 1
+    r = cli("check", doc, "--gate", "critical==0")
+    assert r.code == 0 and "GRB==0" not in r.err
+
+
+def test_sarif_locates_every_finding_in_the_translation(cli, tmp_path):
+    doc = _doc(tmp_path, "前置き。\n\n" + BROKEN)
+    sarif = json.loads(cli("check", doc, "--format", "sarif").out)
+    report = cli("check", doc, "--format", "json").json()
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["columnKind"] == "unicodeCodePoints"
+    run = sarif["runs"][0]
+    assert len(run["results"]) == len(report["findings"]) > 0
+    text = doc.read_text(encoding="utf-8")
+    for res, f in zip(run["results"], report["findings"], strict=True):
+        region = res["locations"][0]["physicalLocation"]["region"]
+        assert text[region["charOffset"] : region["charOffset"] + region["charLength"]] == region["snippet"]["text"]
+        line = text.splitlines()[region["startLine"] - 1]
+        assert line[region["startColumn"] - 1 :].startswith(region["snippet"]["text"].split("\n")[0])
+        assert run["tool"]["driver"]["rules"][res["ruleIndex"]]["id"] == res["ruleId"] == f["code"]
+        assert res["partialFingerprints"]["mtAuditFingerprint/v1"] == f["fingerprint"]
+
+
+def test_junit_counts_failures_and_survives_control_characters(cli, tmp_path):
+    doc = _doc(tmp_path, BROKEN.replace("公式統計", "公式\x0b統計<b>&"))
+    r = cli("check", doc, "--format", "junit", "--gate", "critical==0")
+    root = ET.fromstring(r.out)
+    suite = root.find("testsuite")
+    cases = suite.findall("testcase")
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert int(suite.get("tests")) == len(cases) and int(suite.get("failures")) == len(failed) >= 1
+    assert cases[0].get("name") == "critical==0" and cases[0].find("failure") is None
+    clean = ET.fromstring(cli("check", _doc(tmp_path, CLEAN, "c.ja"), "--format", "junit").out)
+    assert [c.get("name") for c in clean.iter("testcase")] == ["no findings"]
