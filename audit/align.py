@@ -245,9 +245,9 @@ def _align(problem: _Problem, st: AlignSettings) -> list[Bead]:
         lo = np.full(n + 1, m, dtype=np.int64)
         hi = np.zeros(n + 1, dtype=np.int64)
         for bead in coarse:
-            p0 = (bead.source[0] if bead.source else _next_source(coarse, bead)) * k
+            p0 = (bead.source[0] if bead.source else _next_start(coarse, bead, "source")) * k
             p1 = min(n, (bead.source[-1] + 1) * k) if bead.source else p0
-            q0 = min(m, (bead.target[0] if bead.target else _next_target(coarse, bead)) * k)
+            q0 = min(m, (bead.target[0] if bead.target else _next_start(coarse, bead, "target")) * k)
             q1 = min(m, (bead.target[-1] + 1) * k) if bead.target else q0
             p0 = min(p0, n)
             lo[p0 : p1 + 1] = np.minimum(lo[p0 : p1 + 1], q0)
@@ -264,25 +264,16 @@ def _align(problem: _Problem, st: AlignSettings) -> list[Bead]:
     return _search(problem, lo, hi, st)
 
 
-def _next_source(beads: list[Bead], bead: Bead) -> int:
-    """Source position of a target-only bead: where the next source sentence starts."""
+def _next_start(beads: list[Bead], bead: Bead, side: str) -> int:
+    """Where a bead empty on ``side`` sits on that side: the start of the next bead that has one."""
     seen = False
     for b in beads:
+        ids = getattr(b, side)
         if b is bead:
             seen = True
-        elif seen and b.source:
-            return b.source[0]
-    return max((b.source[-1] + 1 for b in beads if b.source), default=0)
-
-
-def _next_target(beads: list[Bead], bead: Bead) -> int:
-    seen = False
-    for b in beads:
-        if b is bead:
-            seen = True
-        elif seen and b.target:
-            return b.target[0]
-    return max((b.target[-1] + 1 for b in beads if b.target), default=0)
+        elif seen and ids:
+            return ids[0]
+    return max((getattr(b, side)[-1] + 1 for b in beads if getattr(b, side)), default=0)
 
 
 def _block_gains(
