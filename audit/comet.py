@@ -29,12 +29,12 @@ import os
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from audit.model import BackTranslation, Bead, Document, Score
 from audit.scores import N_BOOTSTRAP, SEED, Metric, score_with_interval
+from audit.signature import dist_version
 
 ENABLE = "pip install torch && pip install 'mt-audit[comet]'"
 SUGGESTED = "Unbabel/wmt22-cometkiwi-da"
@@ -160,7 +160,7 @@ def load(spec: str, *, batch_size: int = 16) -> CometModel:
     cls = type(model).__name__
     segments = list(getattr(model.hparams, "input_segments", []) or [])
     needs_ref = _NEEDS_REF.get(cls, "ref" in segments)
-    version = metadata.version("unbabel-comet")
+    version = dist_version("unbabel-comet")
     name = ckpt.parent.parent.name if spec == str(ckpt) or Path(spec).expanduser().exists() else spec
     signature = f"comet:{version}|model:{name}|ckpt:{_checkpoint_digest(ckpt)}|class:{cls}|batch:{batch_size}"
     _LOADED[spec] = CometModel(name, model, needs_ref, signature, batch_size)

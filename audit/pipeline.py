@@ -11,7 +11,6 @@ import platform
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 from typing import Any
 
 from audit import __version__
@@ -21,6 +20,7 @@ from audit.errors import UsageError
 from audit.io import is_bilingual, read_bilingual, read_document
 from audit.model import BackTranslation, Bead, Document, Report, Score, Stage
 from audit.segment import SEGMENTER_VERSION
+from audit.signature import dist_version
 
 Progress = Callable[[str], None]
 
@@ -274,12 +274,6 @@ def check_languages(target: Document, source: Document | None, cfg: Config) -> N
         raise InputError("source looks Japanese, not English", path=source.path, hint="--source takes the English original")
 
 
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "missing"
-
 
 def build_signature(
     cfg: Config,
@@ -305,7 +299,7 @@ def build_signature(
     if comet:
         components["comet"] = comet
     for dist in ("sacrebleu", "translate-toolkit"):
-        components[dist] = _version(dist)
+        components[dist] = dist_version(dist)
     from audit.scores import N_BOOTSTRAP, SEED
 
     components["intervals"] = f"bootstrap:{N_BOOTSTRAP}|seed:{SEED}"

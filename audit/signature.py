@@ -12,7 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from importlib import metadata
 from typing import Any
+
+
+def dist_version(dist: str) -> str:
+    """An installed distribution's version for a signature, or 'missing'."""
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
 
 _COMPARED = ("toolkit", "components", "settings", "rules")
 
