@@ -43,6 +43,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.run("python", "benchmarks/align_eval.py")
     session.run("python", "benchmarks/score_bench.py")
+    session.run("python", "benchmarks/html_bench.py")
     session.run("python", "benchmarks/bt_bench.py")
 
 

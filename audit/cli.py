@@ -22,6 +22,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from audit import __version__
+    from audit.render import FORMATS
 
     p = _Parser(prog="audit", description="Audit machine translations (English → Japanese).")
     p.add_argument("--version", action="version", version=f"mt-audit {__version__}")
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--source", metavar="SOURCE", help="the English source document")
     c.add_argument("--reference", metavar="REF", help="a human Japanese translation to score against")
     c.add_argument("--presegmented", action="store_true", help="one sentence per line; blank line = paragraph break")
-    c.add_argument("--format", choices=("text", "json", "md", "sarif", "junit"), default="text")
+    c.add_argument("--format", choices=FORMATS, default="text", help="report format (default text); html is one self-contained file")
     c.add_argument("-o", "--output", metavar="FILE", help="write the report here (atomically) instead of stdout")
     c.add_argument("--config", metavar="FILE", help="audit.toml or pyproject.toml with [tool.audit]")
     c.add_argument("--select", metavar="CODES", help="comma-separated check codes or prefixes to run")
@@ -436,6 +437,9 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is as readable as any file written here
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

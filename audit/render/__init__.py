@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from audit.model import Report
 
-FORMATS = ("text", "json", "md", "sarif", "junit")
+FORMATS = ("text", "json", "md", "html", "csv", "sarif", "junit")
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
@@ -15,6 +15,10 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
         from audit.render.json_ import render_json as renderer
     elif fmt == "md":
         from audit.render.markdown import render_markdown as renderer
+    elif fmt == "html":
+        from audit.render.html import render_html as renderer
+    elif fmt == "csv":
+        from audit.render.csv_ import render_csv as renderer
     elif fmt == "sarif":
         from audit.render.sarif import render_sarif as renderer
     elif fmt == "junit":
