@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
+DEFAULT_BASELINE = "audit-baseline.json"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +49,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="EXPR",
         help="exit 1 unless NAME OP NUMBER holds, e.g. critical==0, major<=3, GRB==0, chrf>=55, xsim>=0.6 (repeatable)",
+    )
+    c.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="baseline file for gates such as comet>=baseline-0.01 and new==0; new findings since it are listed",
+    )
+    c.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help=f"write this audit into the baseline file as the document's accepted state (default file {DEFAULT_BASELINE})",
     )
     c.add_argument("--embedder", metavar="SPEC", help=EMBEDDER_HELP)
     c.add_argument(
@@ -193,8 +204,13 @@ def _check(args: argparse.Namespace) -> int:
         "embedder": args.embedder,
         "comet": args.comet,
         "gates": args.gate,
+        "baseline": args.baseline,
     }
     config = resolve(cli=cli, config_path=args.config)
+    if args.update_baseline and not config.baseline:
+        from dataclasses import replace
+
+        config = replace(config, baseline=DEFAULT_BASELINE, origins={**config.origins, "baseline": "default for --update-baseline"})
     decode = _decode_settings(args)
     progress = _Progress() if sys.stderr.isatty() else None
     try:
@@ -208,6 +224,7 @@ def _check(args: argparse.Namespace) -> int:
                 decode=decode,
                 n_best=args.nbest,
                 use_cache=not args.no_cache,
+                update_baseline=args.update_baseline,
             ),
             progress=progress,
         )
@@ -217,6 +234,15 @@ def _check(args: argparse.Namespace) -> int:
     color = args.format == "text" and args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = render(report, args.format, color=color)
     _emit(args.output, text)
+    if args.update_baseline and config.baseline:
+        from audit import baseline as bl
+
+        write_atomic(Path(config.baseline), bl.dumps(bl.updated(bl.load(config.baseline, missing_ok=True), report)))
+        sys.stderr.write(f"audit: baseline {config.baseline} updated for {bl.document_key(report.target.path)}\n")
+    elif report.baseline is not None and (args.format != "text" or args.output):
+        from audit.render.common import baseline_line, safe_terminal
+
+        sys.stderr.write(f"audit: {safe_terminal(baseline_line(report))}\n")
     status = EXIT_OK
     if report.gates:
         sig = report.signature.get("id", "?")

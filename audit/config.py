@@ -31,6 +31,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "backtranslate": str,
     "embedder": str,
     "comet": str,
+    "baseline": str,
 }
 
 
@@ -48,6 +49,7 @@ class Config:
     backtranslate: str = "auto"
     embedder: str = "use"
     comet: str = "none"
+    baseline: str | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
@@ -64,6 +66,7 @@ class Config:
             "backtranslate": self.backtranslate,
             "embedder": self.embedder,
             "comet": self.comet,
+            "baseline": self.baseline,
         }
 
 
@@ -204,5 +207,6 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         backtranslate=values.get("backtranslate", "auto"),
         embedder=values.get("embedder", "use"),
         comet=values.get("comet", "none"),
+        baseline=values.get("baseline"),
         origins=dict(origins),
     )

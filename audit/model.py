@@ -228,6 +228,7 @@ class Report:
     stages: tuple[Stage, ...] = ()
     backtranslations: tuple[BackTranslation, ...] = ()
     gates: tuple[Any, ...] = ()  # audit.gates.GateResult, when gates were given
+    baseline: Mapping[str, Any] | None = None  # audit.baseline.comparison(), when a baseline was given
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "signature", _freeze(self.signature))
@@ -283,6 +284,7 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "stages": [s.to_dict() for s in self.stages],
             "gates": [g.to_dict() for g in self.gates],
+            "baseline": _jsonable(self.baseline) if self.baseline is not None else None,
             "summary": self.summary(),
         }
 

@@ -36,6 +36,7 @@ class AuditRequest:
     decode: Any = None  # audit.backtranslate.ct2.DecodeSettings
     n_best: int = 1
     use_cache: bool = True
+    update_baseline: bool = False  # accept this audit as the baseline's entry for the document (the caller writes the file)
 
 
 def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report:
@@ -49,6 +50,11 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     from audit.gates import parse_all
 
     gates = parse_all(cfg.gates, cfg.origins.get("gates", "configuration"))
+    baseline = None
+    if cfg.baseline:
+        from audit.baseline import load as load_baseline
+
+        baseline = load_baseline(cfg.baseline, missing_ok=request.update_baseline)
     say("reading")
     source: Document | None = None
     alignment: tuple[Bead, ...] = ()
@@ -184,8 +190,14 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         stages=tuple(stages),
         backtranslations=backtranslations,
     )
+    if baseline is not None:
+        from audit.baseline import comparison, updated
+
+        if request.update_baseline:
+            baseline = updated(baseline, report)
+        report = replace(report, baseline=comparison(report, baseline))
     if gates:
-        report = replace(report, gates=tuple(evaluate_gates(report, gates)))
+        report = replace(report, gates=tuple(evaluate_gates(report, gates, baseline)))
     return report
 
 

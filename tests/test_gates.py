@@ -82,3 +82,82 @@ def test_junit_counts_failures_and_survives_control_characters(cli, tmp_path):
     assert cases[0].get("name") == "critical==0" and cases[0].find("failure") is None
     clean = ET.fromstring(cli("check", _doc(tmp_path, CLEAN, "c.ja"), "--format", "junit").out)
     assert [c.get("name") for c in clean.iter("testcase")] == ["no findings"]
+
+
+WORSE = BROKEN + "This sentence was left in English by the translation system.\n"
+
+
+def test_baseline_round_trip_new_findings_and_relative_gates(cli, tmp_path):
+    doc = _doc(tmp_path, BROKEN)
+    base = tmp_path / "base.json"
+    r = cli("check", doc, "--baseline", base, "--update-baseline", "--gate", "findings<=baseline", "--gate", "new==0")
+    assert r.code == 0 and f"baseline {base} updated" in r.err
+    stored = json.loads(base.read_text())
+    entry = stored["documents"][str(doc).replace("\\", "/")]
+    assert stored["schema"] == "audit-baseline/1" and len(entry["findings"]) >= 2
+
+    # unchanged text: nothing new, relative gates pass
+    r = cli("check", doc, "--baseline", base, "--gate", "new==0", "--gate", "major<=baseline", "--format", "json")
+    assert r.code == 0, r.err
+    report = r.json()
+    jsonschema.validate(report, SCHEMA)
+    assert report["baseline"]["new"] == [] and report["baseline"]["comparable"] is True
+
+    # a regression: the untranslated sentence is new, and only it
+    doc.write_text(WORSE, encoding="utf-8")
+    r = cli("check", doc, "--baseline", base, "--gate", "new==0", "--gate", "findings<=baseline+5", "--format", "json")
+    assert r.code == 1
+    report = r.json()
+    new = [f for f in report["findings"] if f["id"] in report["baseline"]["new"]]
+    assert new and all(f["code"].startswith("UNT") for f in new)
+    known = {f["fingerprint"] for f in entry["findings"]}
+    assert all(f["fingerprint"] in known for f in report["findings"] if f not in new)
+    gates = {g["gate"]: g for g in report["gates"]}
+    assert gates["new==0"]["passed"] is False and gates["new==0"]["observed"] == len(new)
+    assert gates["findings<=baseline+5"]["threshold"] == len(entry["findings"]) + 5 and gates["findings<=baseline+5"]["passed"]
+    sarif = json.loads(cli("check", doc, "--baseline", base, "--format", "sarif").out)
+    states = [res["baselineState"] for res in sarif["runs"][0]["results"]]
+    assert states.count("new") == len(new) and states.count("unchanged") == len(states) - len(new)
+
+
+def test_baseline_tolerances_are_kept_and_applied(cli, tmp_path):
+    from audit.baseline import Baseline, Entry, dumps
+    from audit.gates import evaluate, parse
+
+    base = tmp_path / "b.json"
+    doc = _doc(tmp_path, CLEAN)
+    entry = Entry(scores={"xsim": 0.80}, tolerances={"xsim": 0.05}, findings=())
+    base.write_text(dumps(Baseline(str(base), {str(doc): entry})), encoding="utf-8")
+    # keep the hand-set tolerance when the entry is refreshed
+    assert cli("check", doc, "--baseline", base, "--update-baseline").code == 0
+    assert json.loads(base.read_text())["documents"][str(doc)]["tolerances"] == {"xsim": 0.05}
+
+    from audit.model import Document, Report, Score
+
+    def report(value: float) -> Report:
+        target = Document(str(doc), "0" * 64, "utf-8", "ja", "", ())
+        return Report(signature={"rules": []}, target=target, document_scores=(Score("xsim", value, "sig"),))
+
+    bl = Baseline(str(base), {str(doc): entry})
+    for value, explicit, stored in ((0.78, False, True), (0.74, False, False), (0.79, True, True), (0.76, False, True)):
+        [explicit_result] = evaluate(report(value), [parse("xsim>=baseline-0.01")], bl)
+        [stored_result] = evaluate(report(value), [parse("xsim>=baseline")], bl)
+        assert (explicit_result.passed, stored_result.passed) == (explicit, stored), value
+    [missing] = evaluate(report(0.9), [parse("chrf>=baseline")], bl)
+    assert not missing.passed and missing.observed is None
+
+
+def test_baseline_gates_without_a_baseline_fail_and_bad_files_exit_2(cli, tmp_path):
+    doc = _doc(tmp_path, CLEAN)
+    r = cli("check", doc, "--gate", "new==0")
+    assert r.code == 1 and "no baseline given" in r.err
+    r = cli("check", doc, "--baseline", tmp_path / "missing.json")
+    assert r.code == 2 and "baseline not found" in r.err and "--update-baseline" in r.err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema": "something-else"}', encoding="utf-8")
+    r = cli("check", doc, "--baseline", bad)
+    assert r.code == 2 and "not an audit baseline" in r.err and len(r.err.strip().splitlines()) == 1
+    other = _doc(tmp_path, BROKEN, "other.ja")
+    assert cli("check", other, "--baseline", bad.with_name("b2.json"), "--update-baseline").code == 0
+    r = cli("check", doc, "--baseline", bad.with_name("b2.json"), "--gate", "major<=baseline")
+    assert r.code == 1 and "has no entry for" in r.err

@@ -35,6 +35,22 @@ def format_evidence(evidence: object, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def baseline_line(report: Report) -> str:
+    """One line on what changed since the baseline (renderers escape it for their format)."""
+    b = report.baseline or {}
+    if not b.get("found"):
+        return f"baseline {b.get('path')}: no entry for {b.get('document')}; every finding counts as new (--update-baseline adds it)"
+    new = b.get("new", [])
+    shown = ", ".join(new[:10]) + (" …" if len(new) > 10 else "")
+    parts = [f"baseline {b['path']}: {len(new)} new finding(s)" + (f" ({shown})" if new else ""), f"{len(b.get('fixed', []))} fixed"]
+    deltas = [f"{k} {v['delta']:+.4g}" for k, v in b.get("scores", {}).items()]
+    if deltas:
+        parts.append("score change: " + ", ".join(deltas))
+    if not b.get("comparable", True):
+        parts.append("made with a different audit signature (" + "; ".join(b.get("differences", [])[:3]) + ")")
+    return "; ".join(parts)
+
+
 PAIR_ORDER = ("comet", "bt-comet", "bt-chrf", "xsim")  # the first present ranks the pairs
 PAIR_ROWS = 10
 

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from audit.model import Document, Finding, Report, Segment, Severity
-from audit.render.common import safe_terminal
+from audit.render.common import baseline_line, safe_terminal
 
 _CSS = """
 :root{--crit:#b00020;--major:#d9480f;--minor:#b08900;--bg:#fff;--fg:#1d1d1f;--muted:#666;--line:#ddd}
@@ -257,6 +257,8 @@ def render_html(report: Report) -> str:
         "</header>",
     ]
     out += _scores_section(report)
+    if report.baseline is not None:
+        out.append(f"<section><h2>Baseline</h2><p>{esc(baseline_line(report))}</p></section>")
     out += _stages_section(report)
     if unplaced:
         out += ["<section><h2>Findings outside any sentence</h2>", *(_finding(f) for f in unplaced), "</section>"]
@@ -324,9 +326,10 @@ def _scores_section(report: Report) -> list[str]:
             seen = "not measured" if g.observed is None else f"{g.observed:g}"
             verdict = '<span class="passed">passed</span>' if g.passed else '<span class="failed">failed</span>'
             why = f" — {esc(g.reason)}" if g.reason else ""
+            limit = "" if g.limit is None else f"{g.limit:g}"
             out.append(
                 f'<tr><td><code>{esc(g.gate.text)}</code></td><td class="num">{esc(seen)}</td>'
-                f'<td class="num">{g.gate.threshold:g}</td><td>{verdict}{why}</td><td>{esc(g.gate.origin)}</td></tr>'
+                f'<td class="num">{limit}</td><td>{verdict}{why}</td><td>{esc(g.gate.origin)}</td></tr>'
             )
         out.append("</tbody></table></section>")
     return out

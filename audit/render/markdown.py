@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from audit.model import Report
-from audit.render.common import format_evidence, safe_terminal, weakest_pairs
+from audit.render.common import baseline_line, format_evidence, safe_terminal, weakest_pairs
 
 
 def _escape(text: str) -> str:
@@ -37,8 +37,11 @@ def render_markdown(report: Report) -> str:
         for g in report.gates:
             seen = "not measured" if g.observed is None else f"{g.observed:g}"
             result = "passed" if g.passed else "**failed**" + (f" ({_escape(g.reason)})" if g.reason else "")
-            out.append(f"| `{_escape(g.gate.text)}` | {seen} | {g.gate.threshold:g} | {result} |")
+            limit = "" if g.limit is None else f"{g.limit:g}"
+            out.append(f"| `{_escape(g.gate.text)}` | {seen} | {limit} | {result} |")
         out.append("")
+    if report.baseline is not None:
+        out += [_escape(baseline_line(report)), ""]
     key, rows = weakest_pairs(report)
     if rows:
         names = list(dict.fromkeys(k for _, _, _, values in rows for k in values))

@@ -53,6 +53,7 @@ def render_sarif(report: Report) -> str:
         for d in docs
     ]
     results = []
+    new = set(report.baseline["new"]) if report.baseline and report.baseline.get("found") else None
     for f in report.findings:
         if f.target is not None:
             where = [(0, report.target, f.target)]
@@ -74,6 +75,8 @@ def render_sarif(report: Report) -> str:
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
+        if new is not None:
+            result["baselineState"] = "new" if f.id in new else "unchanged"
         results.append(result)
     run = {
         "tool": {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from audit.model import Report, Severity
-from audit.render.common import context, format_evidence, safe_terminal, weakest_pairs
+from audit.render.common import baseline_line, context, format_evidence, safe_terminal, weakest_pairs
 
 _COLOR = {Severity.CRITICAL: "\x1b[1;31m", Severity.MAJOR: "\x1b[31m", Severity.MINOR: "\x1b[33m"}
 _RESET = "\x1b[0m"
@@ -37,6 +37,8 @@ def render_text(report: Report, *, color: bool = False) -> str:
         lines.append(f"{score.name} = {score.value:.2f}{ci}  ({safe_terminal(score.signature)})")
     for g in report.gates:
         lines.append(f"gate {safe_terminal(g.describe())}")
+    if report.baseline is not None:
+        lines.append(safe_terminal(baseline_line(report)))
     key, rows = weakest_pairs(report)
     if rows:
         lines.append(c(_DIM, f"weakest pairs by {key} ({len(rows)} of {len(report.pair_scores)}; all in --format json):"))
