@@ -98,7 +98,7 @@ def load(path: str | Path, *, missing_ok: bool = False) -> Baseline:
     if not p.exists():
         if missing_ok:
             return Baseline(str(p), {})
-        raise UsageError(f"{p}: baseline not found (write it with: audit check ... --baseline {p} --update-baseline)")
+        raise UsageError(f"{p}: baseline not found (write it with --update-baseline, or --audit-update-baseline under pytest)")
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

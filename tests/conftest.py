@@ -67,3 +67,21 @@ def argos_package(tmp_path_factory) -> Path:
     from kit import build_argos_package
 
     return build_argos_package(tmp_path_factory.mktemp("argos"), eos_bias=0.0)
+
+
+@pytest.fixture(scope="session")
+def warm_audit(tmp_path_factory):
+    """Import what an audit imports (both modes, every renderer) before pytester snapshots
+    sys.modules: in-process runs restore the snapshot afterwards, and C extensions such as numpy
+    cannot be loaded twice in one process."""
+    from audit.pipeline import AuditRequest, run_audit
+    from audit.render import FORMATS, render
+
+    folder = tmp_path_factory.mktemp("warm")
+    ja, en = folder / "w.ja", folder / "w.en"
+    ja.write_text("両国の閣僚は貿易について議論した。\n予算は月曜日に承認された。\n", encoding="utf-8")
+    en.write_text("The ministers of both countries discussed trade.\nThe budget was approved on Monday.\n", encoding="utf-8")
+    for request in (AuditRequest(str(ja)), AuditRequest(str(ja), source=str(en))):
+        report = run_audit(request)
+        for fmt in FORMATS:
+            render(report, fmt)
