@@ -1,4 +1,7 @@
-"""Reproducible sessions: `nox -s tests`, `nox -s lint`, `nox -s audit`, `nox -s bench`."""
+"""Reproducible sessions: tests, lint, typecheck, audit, bench, evaluate, and the opt-in models.
+
+`nox` alone runs tests, lint and typecheck; `nox -s audit` audits seeds/ into reports/.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["tests", "lint"]
+nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
 
 
@@ -26,6 +29,13 @@ def lint(session: nox.Session) -> None:
 
 
 @nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy over the package (settings in pyproject.toml)."""
+    session.install("mypy", "-e", ".[test]")
+    session.run("mypy")
+
+
+@nox.session
 def audit(session: nox.Session) -> None:
     """Audit every document in seeds/ into reports/ (text, JSON and Markdown)."""
     session.install(".")
@@ -34,6 +44,32 @@ def audit(session: nox.Session) -> None:
     for seed in sorted(Path("seeds").glob("*.txt")):
         for fmt, ext in (("text", "txt"), ("json", "json"), ("md", "md")):
             session.run("audit", "check", str(seed), "--format", fmt, "-o", str(out / f"{seed.stem}.{ext}"))
+
+
+@nox.session(default=False)
+def models(session: nox.Session) -> None:
+    """Audit seeds/ with real models given by path (opt-in; nothing is downloaded).
+
+    AUDIT_BACKTRANSLATE=path/to/ja_en.argosmodel-or-folder, AUDIT_COMET=path/to/comet-model-folder,
+    AUDIT_EMBEDDER=sentence-transformers:path/to/model; at least one. Reports go to reports/models/.
+    """
+    import os
+
+    given = {k: os.environ[k] for k in ("AUDIT_BACKTRANSLATE", "AUDIT_COMET", "AUDIT_EMBEDDER") if os.environ.get(k)}
+    if not given:
+        session.skip("give at least one model by path: AUDIT_BACKTRANSLATE, AUDIT_COMET or AUDIT_EMBEDDER (see the docstring)")
+    extras = ["comet"] if "AUDIT_COMET" in given else []
+    if given.get("AUDIT_EMBEDDER", "").startswith(("sentence-transformers:", "st:")):
+        extras.append("st")
+    if extras:
+        session.install("torch")
+    session.install("." + (f"[{','.join(extras)}]" if extras else ""))
+    out = Path("reports") / "models"
+    out.mkdir(parents=True, exist_ok=True)
+    session.log("models: " + ", ".join(f"{k}={v}" for k, v in given.items()))
+    for seed in sorted(Path("seeds").glob("*.txt")):
+        for fmt, ext in (("json", "json"), ("html", "html")):
+            session.run("audit", "check", str(seed), "--format", fmt, "-o", str(out / f"{seed.stem}.{ext}"), env=given)
 
 
 @nox.session(default=False)

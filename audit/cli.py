@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from typing import NoReturn
 from pathlib import Path
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
@@ -17,7 +18,7 @@ DEFAULT_BASELINE = "audit-baseline.json"
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
+    def error(self, message: str) -> NoReturn:  # one line, exit 2
         self.exit(EXIT_USAGE, f"audit: error: {message} (see '{self.prog} --help')\n")
 
 
@@ -326,7 +327,7 @@ def _compare(args: argparse.Namespace) -> int:
         source=args.source,
         reference=args.reference,
         presegmented=args.presegmented,
-        metrics=tuple(_codes(args.metrics.lower())) if args.metrics else None,
+        metrics=tuple(_codes(args.metrics.lower()) or ()) if args.metrics else None,
         test=args.test,
         n=args.resamples,
         embedder=resolve_embedder(spec) if args.source and spec != "use" else None,

@@ -129,9 +129,9 @@ def resolve(
     origins: dict[str, str] = {}
     path = Path(config_path) if config_path else (find_config() if search else None)
     if path is not None:
-        for key, value in load_file(path).items():
-            _validate_key(key, value, str(path))
-            merged[key] = value
+        for key, stored in load_file(path).items():
+            _validate_key(key, stored, str(path))
+            merged[key] = stored
             origins[key] = str(path)
     env = os.environ if env is None else env
     for key in _KEYS:

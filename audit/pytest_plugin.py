@@ -39,7 +39,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pytest
 
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from audit.gates import Gate, GateResult
     from audit.model import Report
 
-_OPTIONS = {
+_OPTIONS: dict[str, tuple[str, Literal["string"]]] = {
     # name: (help, ini type)
     "target": ("the translation to audit (text, Markdown or a bilingual file)", "string"),
     "source": ("its English source document", "string"),
@@ -269,7 +269,10 @@ def audit_run(request: pytest.FixtureRequest):
     root = session.settings.rootdir
 
     def run(target: str | os.PathLike[str], source: str | os.PathLike[str] | None = None, reference: str | os.PathLike[str] | None = None) -> Report:
-        return session.report(*(str(root / p) if p is not None else None for p in (target, source, reference)), where=" (audit_run)")
+        def at(path: str | os.PathLike[str] | None) -> str | None:
+            return None if path is None else str(root / path)
+
+        return session.report(str(root / target), at(source), at(reference), where=" (audit_run)")
 
     return run
 
@@ -300,12 +303,12 @@ def _check_marker(item: pytest.Item, marker: pytest.Mark) -> None:
         texts, origin = list(session.config().gates), session.config().origins.get("gates", "configuration")
         if not texts:
             pytest.fail(f"audit: {where} has no gates and none are configured (audit_gates in the ini file, or --audit-gate)", pytrace=False)
+    problem: str | None = None
+    gates: list[Gate] = []
     try:
         gates = parse_all(texts, origin)
     except UsageError as exc:
         problem = f"audit: {exc}"
-    else:
-        problem = None
     if problem is not None:
         pytest.fail(problem, pytrace=False)
     root = session.settings.rootdir

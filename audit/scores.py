@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -30,6 +31,8 @@ class Metric:
     def __post_init__(self) -> None:
         from sacrebleu.metrics import BLEU, CHRF, TER
 
+        self._corpus: Any
+        self._sentence: Any
         if self.name == "chrf":
             self._corpus, self._sentence = CHRF(), CHRF()
         elif self.name == "bleu":

@@ -35,3 +35,18 @@ def test_bad_configuration_names_its_origin(tmp_path, content, needle):
     with pytest.raises(UsageError, match=needle) as info:
         resolve(config_path=str(p), env={})
     assert str(p) in str(info.value)
+
+
+def test_audit_config_shows_every_key_with_its_origin(cli, tmp_path, monkeypatch):
+    (tmp_path / "audit.toml").write_text('gates = ["critical==0"]\ncomet = "models/kiwi"\n', encoding="utf-8")
+    monkeypatch.setenv("AUDIT_BASELINE", "ci/baseline.json")
+    r = cli("config")
+    assert r.code == 0
+    lines = {line.split(" = ")[0]: line for line in r.out.splitlines()}
+    from audit.config import Config
+
+    assert set(lines) == set(Config().describe())  # every key, including embedder, comet, gates, baseline
+    assert lines["gates"] == "gates = ['critical==0']  # " + str(tmp_path / "audit.toml")
+    assert lines["comet"].endswith("audit.toml") and "'models/kiwi'" in lines["comet"]
+    assert lines["baseline"] == "baseline = 'ci/baseline.json'  # environment AUDIT_BASELINE"
+    assert lines["embedder"] == "embedder = 'use'  # default"

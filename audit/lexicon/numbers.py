@@ -154,9 +154,10 @@ def japanese_quantities(text: str) -> list[Quantity]:
         era_spans.append((m.start(), m.end()))
     pos = 0
     while True:
-        m = _JA_NUM.search(norm, pos)
-        if m is None:
+        found = _JA_NUM.search(norm, pos)
+        if found is None:
             break
+        m = found
         if any(a <= m.start() < b for a, b in era_spans):
             pos = m.end()
             continue
@@ -164,7 +165,7 @@ def japanese_quantities(text: str) -> list[Quantity]:
         value = 0.0
         end = start
         # chained scales: 1兆2000億円 → 1.2e12
-        chain = m
+        chain: re.Match[str] | None = m
         while chain is not None and chain.start() == end:
             raw, scale = chain.group(1), chain.group(2)
             if raw[0].isdigit():

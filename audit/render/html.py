@@ -367,10 +367,10 @@ def _filters_section(report: Report, counts: dict[str, object]) -> list[str]:
     if by_code:
         out.append('<table><thead><tr><th>show</th><th>code</th><th>severity</th><th>findings</th></tr></thead><tbody>')
         for code, n in by_code.items():
-            sev = worst[code].value
+            level = worst[code].value
             out.append(
                 f'<tr><td><input type="checkbox" data-filter="code" value="{esc(code)}" checked aria-label="show {esc(code)}"></td>'
-                f'<td><code>{esc(code)}</code></td><td><span class="sev s-{sev}">{sev}</span></td><td class="num">{n}</td></tr>'
+                f'<td><code>{esc(code)}</code></td><td><span class="sev s-{level}">{level}</span></td><td class="num">{n}</td></tr>'
             )
         out.append("</tbody></table>")
     out.append("</section>")
