@@ -46,7 +46,7 @@ class Tokenizer:
                 cls._shared = cls()
             return cls._shared
 
-    def _tokenizer(self):  # type: ignore[no-untyped-def]
+    def _tokenizer(self):
         tok = getattr(self._local, "tok", None)
         if tok is None:
             tok = self._local.tok = self._dictionary.tokenizer(self._mode)

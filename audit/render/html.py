@@ -192,7 +192,7 @@ def _finding(f: Finding) -> str:
 
 def _pair_values(values: dict[str, object]) -> str:
     nums = [(k, v) for k, v in values.items() if isinstance(v, (int, float)) and k not in ("bead", "source", "target")]
-    return "<br>".join(f"{esc(k)} <b>{float(v):.2f}</b>" for k, v in nums)  # type: ignore[arg-type]
+    return "<br>".join(f"{esc(k)} <b>{float(v):.2f}</b>" for k, v in nums)
 
 
 def render_html(report: Report) -> str:
