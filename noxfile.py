@@ -37,13 +37,17 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def audit(session: nox.Session) -> None:
-    """Audit every document in seeds/ into reports/ (text, JSON and Markdown)."""
+    """Audit every document in seeds/ into reports/ (text, JSON, Markdown, HTML, SARIF), with the
+    reference glossary from references/ (the built-in default run uses none)."""
     session.install(".")
     out = Path("reports")
     out.mkdir(exist_ok=True)
+    glossary: list[str] = []
+    for p in sorted(Path("references").glob("*.tsv")) + sorted(Path("references").glob("*.tbx")):
+        glossary += ["--glossary", str(p)]
     for seed in sorted(Path("seeds").glob("*.txt")):
-        for fmt, ext in (("text", "txt"), ("json", "json"), ("md", "md")):
-            session.run("audit", "check", str(seed), "--format", fmt, "-o", str(out / f"{seed.stem}.{ext}"))
+        for fmt, ext in (("text", "txt"), ("json", "json"), ("md", "md"), ("html", "html"), ("sarif", "sarif")):
+            session.run("audit", "check", str(seed), *glossary, "--format", fmt, "-o", str(out / f"{seed.stem}.{ext}"))
 
 
 @nox.session(default=False)

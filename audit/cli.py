@@ -10,8 +10,8 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 DEFAULT_BASELINE = "audit-baseline.json"
@@ -41,6 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--config", metavar="FILE", help="audit.toml or pyproject.toml with [tool.audit]")
     c.add_argument("--select", metavar="CODES", help="comma-separated check codes or prefixes to run")
     c.add_argument("--ignore", metavar="CODES", help="comma-separated check codes or prefixes to skip")
+    c.add_argument(
+        "--glossary",
+        action="append",
+        metavar="FILE",
+        help="a glossary (TSV source<TAB>target[<TAB>note], or TBX); repeatable; replaces configured glossaries",
+    )
     c.add_argument("--suppressions", metavar="FILE", help="TOML file of reviewed findings to silence, each with a reason")
     c.add_argument("--encoding", metavar="NAME", help="decode inputs with this encoding instead of detecting it")
     c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
@@ -206,6 +212,7 @@ def _check(args: argparse.Namespace) -> int:
         "comet": args.comet,
         "gates": args.gate,
         "baseline": args.baseline,
+        "glossaries": args.glossary,
     }
     config = resolve(cli=cli, config_path=args.config)
     if args.update_baseline and not config.baseline:

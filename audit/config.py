@@ -32,6 +32,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "embedder": str,
     "comet": str,
     "baseline": str,
+    "glossaries": list,
 }
 
 
@@ -50,6 +51,7 @@ class Config:
     embedder: str = "use"
     comet: str = "none"
     baseline: str | None = None
+    glossaries: tuple[str, ...] = ()
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
@@ -67,6 +69,7 @@ class Config:
             "embedder": self.embedder,
             "comet": self.comet,
             "baseline": self.baseline,
+            "glossaries": list(self.glossaries),
         }
 
 
@@ -151,6 +154,14 @@ def resolve(
     return _build(merged, origins)
 
 
+def _relative(path: str, origin: str) -> str:
+    """A path written in a configuration file is relative to that file's folder."""
+    here = Path(origin)
+    if origin.endswith(".toml") and not Path(path).is_absolute():
+        return str(here.parent / path)
+    return path
+
+
 def _validate_key(key: str, value: Any, where: str) -> None:
     if key not in _KEYS:
         near = difflib.get_close_matches(key, list(_KEYS), n=1)
@@ -208,5 +219,6 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         embedder=values.get("embedder", "use"),
         comet=values.get("comet", "none"),
         baseline=values.get("baseline"),
+        glossaries=tuple(_relative(str(g), origins.get("glossaries", "")) for g in values.get("glossaries", ())),
         origins=dict(origins),
     )

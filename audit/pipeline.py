@@ -55,6 +55,11 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         from audit.baseline import load as load_baseline
 
         baseline = load_baseline(cfg.baseline, missing_ok=request.update_baseline)
+    glossary = None
+    if cfg.glossaries:
+        from audit.glossary import load as load_glossary
+
+        glossary = load_glossary(cfg.glossaries, source_lang=cfg.source_lang, target_lang=cfg.target_lang)
     say("reading")
     source: Document | None = None
     alignment: tuple[Bead, ...] = ()
@@ -158,6 +163,7 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         source=source,
         alignment=alignment,
         backtranslation={b.segment: b for b in backtranslations} if bt_signature else None,
+        glossary=glossary,
     )
     findings, runs = run_rules(ctx, rules, cfg.severity)
     suppressed_count = 0
@@ -176,7 +182,8 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     stages.append(Stage("check", True, reason, seconds=time.perf_counter() - clock))
 
     signature = build_signature(
-        cfg, target, source, reference, [r.rule.code for r in runs if r.ran], bt_signature, comet_signature
+        cfg, target, source, reference, [r.rule.code for r in runs if r.ran], bt_signature, comet_signature,
+        glossaries=list(glossary.files) if glossary else [],
     )
     report = Report(
         signature=signature,
@@ -295,6 +302,8 @@ def build_signature(
     rules: list[str],
     backtranslation: str | None = None,
     comet: str | None = None,
+    *,
+    glossaries: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     from audit.lexicon.tokens import versions
 
@@ -330,7 +339,7 @@ def build_signature(
             "severity": dict(cfg.severity),
             "source_lang": cfg.source_lang,
             "target_lang": cfg.target_lang,
-            "glossaries": [],  # sha256 of each glossary file, once glossaries can be loaded
+            "glossaries": glossaries or [],  # name, sha256 and term count of each glossary file
         },
         "rules": rules,
     }

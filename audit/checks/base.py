@@ -46,7 +46,7 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
-NEEDS = frozenset({"source", "alignment", "backtranslation"})
+NEEDS = frozenset({"source", "alignment", "backtranslation", "glossary"})
 
 
 def rule(
@@ -83,6 +83,7 @@ class Context:
     alignment: tuple[Bead, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
     backtranslation: Mapping[int, BackTranslation] | None = None  # by target segment id
+    glossary: Any = None  # audit.glossary.Glossary, when glossaries were given
 
     def span(self, seg: Segment, start: int = 0, end: int | None = None) -> Span:
         """A span inside a target segment, in document offsets."""
@@ -108,6 +109,8 @@ class Context:
             have.add("alignment")
         if self.backtranslation is not None:
             have.add("backtranslation")
+        if self.glossary:
+            have.add("glossary")
         return frozenset(have)
 
 

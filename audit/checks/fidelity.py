@@ -197,6 +197,8 @@ def acronym_missing(ctx: Context) -> Iterator[Hit]:
                 continue
             if token.lower() in ctx.source_vocabulary:
                 continue  # an ordinary word in capitals for emphasis ("ANY items"), not an acronym
+            if ctx.glossary and any(h.text == token for h in ctx.glossary.find_source(token)):
+                continue  # a glossary term: its official Japanese form replaces it (GLO001 checks that)
             yield Hit(
                 f"{token} from the source does not appear in the translation",
                 target=ctx.target.span(tgt[0].start, tgt[-1].end),
