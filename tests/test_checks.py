@@ -49,6 +49,24 @@ def test_rule_fires_on_bad_text_and_not_on_good(code, bad, good):
     assert not target_findings(good, code), f"{code} false alarm: {good}"
 
 
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        ("私にはかなりの驚き驚きだったわ。", "驚き驚き"),  # a short word doubled
+        ("全て全ての犬に与えられます。", "全て全て"),
+        ("プロプロの兵士になる。", "プロプロ"),  # an unknown katakana word that is a known word twice
+        ("返品には eBay オプションy オプションをご利用ください。", "y オプションy オプション"),  # mixed scripts
+        ("結果が出ないんだったら、やつったら、やつらは来る。", "ったら、やつったら、やつ"),  # a clause boundary copied
+        ("石がゴロゴロ転がる。", None),  # reduplicated words the dictionary knows
+        ("いろいろな国の人々が時々来る。", None),
+        ("赤ちゃんがハイハイする。", None),
+    ],
+)
+def test_short_repeats(text, flagged):
+    found = [f.target.text for f in target_findings(text, "DUP002")]
+    assert found == ([flagged] if flagged else [])
+
+
 def test_duplicated_sentence_but_not_repeated_headings():
     doc = "日米の研究協力に関する新たな合意を発表する。日米の研究協力に関する新たな合意を発表し、予算を確保する。"
     found = target_findings(doc, "DUP001")
@@ -83,6 +101,9 @@ def test_mixed_width():
         ("The fund is $2.9 billion.", "基金は2.9億ドルである。", Severity.CRITICAL),
         ("The fund is $2.9 billion.", "基金は39億ドルである。", Severity.MAJOR),
         ("Sales rose 15% in April.", "4月の売上は増加した。", Severity.MAJOR),
+        ("The G7 leaders met.", "G9首脳が会合した。", Severity.MAJOR),  # the number inside a code
+        ("Variants of COVID-19 spread.", "COVID-13の変異株が広がった。", Severity.MAJOR),
+        ("It uses 35GB of storage.", "ストレージを53GB使う。", Severity.MAJOR),  # a Latin unit glued on
     ],
 )
 def test_number_mismatch(en, ja, severity):
@@ -97,6 +118,13 @@ def test_number_mismatch(en, ja, severity):
         ("On April 10, 2024, 30% of 1.2 trillion yen was spent.", "2024年4月10日、1兆2000億円の3割が支出された。"),
         ("The G7 met for the second time.", "G7は2回目の会合を開いた。"),
         ("About 50 thousand people came.", "約5万人が来た。"),
+        ("Gusts of up to 85mph are expected.", "最大85mphの突風が予想される。"),  # not "8" out of "85mph"
+        ("Delivery by 5.30pm next day.", "翌日の午後5時半までにお届けします。"),
+        ("Wait a couple of minutes.", "2分ほど待ってください。"),  # vague words a translator may write as digits
+        ("If you are not fully satisfied, return it.", "100％ご満足いただけない場合は返品してください。"),
+        ("He became the ninth chancellor.", "彼は9人目の首相となった。"),
+        ("A multibillion deal was signed.", "数10億ドルの契約が結ばれた。"),  # 数 makes it vague
+        ("Tap the menu (3 horizontal lines).", "メニュー（横線三本）をタップする。"),
     ],
 )
 def test_number_equivalences_are_not_flagged(en, ja):

@@ -83,13 +83,18 @@ def repeated_phrase(ctx: Context) -> Iterator[Hit]:
 
 
 def _content(chunk: str) -> bool:
-    """Worth reporting when repeated: has a kanji, katakana or Latin letter, or is 3+ hiragana."""
-    if len(chunk) >= 3 and all("\u3041" <= c <= "\u309f" for c in chunk):
+    """Worth reporting when repeated: has a kanji, katakana or Latin letter, or is 3+ hiragana;
+    hiragana with a comma inside (ったら、やつ) is a clause boundary copied, also worth it."""
+    kana = [c for c in chunk if "\u3041" <= c <= "\u309f"]
+    if len(kana) >= 3 and (len(kana) == len(chunk) or (len(kana) + chunk.count("、") == len(chunk) and "、" in chunk.strip("、"))):
         return True
     return any(("\u4e00" <= c <= "\u9fff") or ("\u30a1" <= c <= "\u30fa") or c.isascii() and c.isalpha() for c in chunk)
 
 
 _EXACT = re.compile(r"(?P<a>\S.{1,38}?\S|[\u4e00-\u9fff]{2})(?P<g>[ 、,・\u3000]?)(?P=a)", re.IGNORECASE)
+_DOUBLED = re.compile(r"(\S{2,4})\1")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
+_SCRIPT_WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")  # a kanji or katakana in it
 _CONJUNCTIONS = ("と", "や", "及び", "および", "並びに", "ならびに", "または", "又は", "、", "and ", "or ")
 
 
@@ -108,6 +113,32 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
             evidence={"phrase": a, "similarity": 1.0},
             suggestion=a,
         )
+    # A short word doubled (驚き驚き, 全て全て, プロプロ): two identical dictionary words in a row.
+    # Reduplicated words the dictionary knows (いろいろ, ゴロゴロ, 時々) are one word, so they pass.
+    if _DOUBLED.search(text):
+        toks = ctx.tokenizer.tokenize(text)
+        for t in toks:  # an unknown katakana word that is a known word twice (プロプロ)
+            half = len(t.surface) // 2
+            w = t.surface[:half]
+            if t.oov and half >= 2 and t.surface == w + w and _KATAKANA.fullmatch(w) and not ctx.tokenizer.tokenize(w)[0].oov:
+                taken.append((t.begin, t.end))
+                yield Hit(f"「{w}」 is repeated", target=ctx.span(seg, t.begin, t.end), evidence={"phrase": w, "similarity": 1.0, "unit": "word"}, suggestion=w)
+        for t1, t2 in zip(toks, toks[1:]):
+            w = t1.surface
+            if (
+                w == t2.surface
+                and t1.end == t2.begin
+                and len(w) >= 2
+                and _SCRIPT_WORD.search(w)
+                and not any(x < t2.end and t1.begin < y for x, y in taken)
+            ):
+                taken.append((t1.begin, t2.end))
+                yield Hit(
+                    f"「{w}」 is repeated",
+                    target=ctx.span(seg, t1.begin, t2.end),
+                    evidence={"phrase": w, "similarity": 1.0, "unit": "word"},
+                    suggestion=w,
+                )
     # Near copies glued together: same two-character ending, lengths 8 to 40.
     last: dict[str, list[int]] = {}
     for q in range(len(text) - 1):
@@ -139,8 +170,9 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
 
 
 def _word_internal(text: str, lo: int, hi: int) -> bool:
-    """Latin repeats count only as whole words ('the the', not 'banana')."""
-    if not text[lo].isascii():
+    """Latin repeats count only as whole words ('the the', not 'banana'); a copy that mixes Latin
+    and Japanese (y オプションy オプション) is not a Latin word."""
+    if not text[lo:hi].isascii():
         return False
     before = text[lo - 1] if lo > 0 else " "
     after = text[hi] if hi < len(text) else " "

@@ -146,6 +146,7 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
                     source=ctx.source.span(s_off + q.start, s_off + q.end),
                     evidence={"source_value": q.value, "target_numbers": [t.text for t in tq]},
                 )
+        yield from _code_numbers(ctx, s_text, s_off, t_text, t_off)
         for t in extra:
             yield Hit(
                 f"{t.text} in the translation has no counterpart in the source",
@@ -154,6 +155,32 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
                 evidence={"target_value": t.value, "source_numbers": [q.text for q in sq]},
                 severity=Severity.MINOR,
             )
+
+
+_CODE = re.compile(r"(?<![A-Za-z0-9-])([A-Za-z]{1,10})-?(\d{1,4})(?![A-Za-z0-9-])")
+
+
+def _code_numbers(ctx: Context, s_text: str, s_off: int, t_text: str, t_off: int) -> Iterator[Hit]:
+    """The number inside a code changed: G7 → G9, COVID-19 → COVID-13, F-35 → F-53."""
+    import unicodedata
+
+    t_norm = unicodedata.normalize("NFKC", t_text)
+    t_codes = [(m, m.group(1).upper(), m.group(2)) for m in _CODE.finditer(t_norm)]
+    for m in _CODE.finditer(s_text):
+        letters, digits = m.group(1).upper(), m.group(2)
+        if any(L == letters and d == digits for _, L, d in t_codes):
+            continue
+        other = next(((tm, d) for tm, L, d in t_codes if L == letters and d != digits), None)
+        if other is None:
+            continue
+        tm, d = other
+        yield Hit(
+            f"{m.group(0)} in the source appears as {t_text[tm.start() : tm.end()]} in the translation",
+            target=ctx.target.span(t_off + tm.start(), t_off + tm.end()),
+            source=ctx.source.span(s_off + m.start(), s_off + m.end()),  # type: ignore[union-attr]
+            evidence={"source_code": m.group(0), "target_code": t_text[tm.start() : tm.end()]},
+            suggestion=m.group(0),
+        )
 
 
 def _ja_number(value: float) -> str:

@@ -61,6 +61,11 @@ _WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eig
 _ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "dozen": 12, "hundred": 100, "thousand": 1000,
     "once": 1, "twice": 2, "quarter": 4, "half": 2, "week": 7, "weekly": 7, "fortnight": 14, "decade": 10, "century": 100,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    # vague or implied quantities a translator may write as digits: a couple → 2, fully → 100%,
+    # round the clock → 24時間
+    "couple": 2, "pair": 2, "twin": 2, "twins": 2, "double": 2, "both": 2, "triple": 3,
+    "fully": 100, "totally": 100, "completely": 100, "entirely": 100, "clock": 24,
 }  # fmt: skip
 _WORD_RE = re.compile(r"\b(" + "|".join([*_WORDS, *_ORDINAL_WORDS]) + r")\b", re.IGNORECASE)
 
@@ -110,9 +115,15 @@ def english_quantities(text: str) -> list[Quantity]:
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "両": 2}
 _KANJI_SMALL = {"十": 10, "百": 100, "千": 1000}
 _JA_SCALE = {"万": 1e4, "億": 1e8, "兆": 1e12}
-_COUNTERS = "人回年月日件億万兆千つ割倍度社名国カヶヵ番時分秒週期号条"
-# Digits glued to Latin letters (G7, COVID-19, 5G) are part of a name on both sides, not quantities.
-_JA_NUM = re.compile(r"(?<![A-Za-z0-9.])(?<![A-Za-z]-)(\d+(?:,\d{3})*(?:\.\d+)?|[〇一二三四五六七八九十百千]+)(?![A-Za-z])\s*([万億兆千]?)")
+_COUNTERS = "人回年月日件億万兆千つ割倍度社名国カヶヵ番時分秒週期号条本枚台個冊杯匹頭羽軒階歳才位点対"
+# Digits glued to Latin letters (G7, COVID-19, 5G) are part of a name on both sides, not quantities,
+# except before a unit written in Latin letters (35GB, 85mph, 10km). The number never ends inside
+# a longer one (no "8" out of "85mph" by backtracking).
+_LATIN_UNITS = r"(?:GB|MB|KB|TB|GHz|MHz|kWh|kW|MW|GW|mph|km|kg|mg|cm|mm|ml|ft|lb|oz)s?(?![A-Za-z])"
+_JA_NUM = re.compile(
+    r"(?<![A-Za-z0-9.])(?<![A-Za-z]-)(\d+(?:,\d{3})*(?:\.\d+)?|[〇一二三四五六七八九十百千]+)"
+    rf"(?:(?={_LATIN_UNITS})|(?![A-Za-z0-9]|\.\d))\s*([万億兆千]?)"
+)
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
 _ERA_RE = re.compile(r"(令和|平成|昭和|大正|明治)\s*(\d+|元)\s*年")
 
@@ -199,9 +210,12 @@ def japanese_quantities(text: str) -> list[Quantity]:
             continue
         if norm[end : end + 1] == "割":
             value *= 10
-        # Kanji numerals live inside idioms (一度, 一部, 二国間): they may match, never required.
-        soft = not norm[start].isdigit()
+        # Kanji numerals live inside idioms (一度, 一部, 二国間): they may match, never required;
+        # 数十億, 何百 are "several billion", "hundreds": vague, not a stated value.
+        soft = not norm[start].isdigit() or norm[start - 1 : start] in ("数", "何")
         out.append(Quantity(value, start, end, text[start:end], soft=soft))
+        if norm[end : end + 2] == "時半":  # 5時半 is 5:30
+            out.append(Quantity(30.0, end, end + 2, text[end : end + 2], soft=True))
         pos = end
     return out
 
