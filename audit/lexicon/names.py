@@ -185,3 +185,72 @@ def _jamdict_path() -> str | None:
 
     db = Path(jamdict_data.__file__).parent / "jamdict.db"
     return str(db) if db.is_file() else None
+
+
+class EnJaIndex:
+    """English word → Japanese forms, from JMdict's English glosses (glosses of up to three words).
+
+    A Japanese form is kept as its kanji stem (強化する → 強化, 食べる → 食) when it has kanji, so
+    inflected uses still match; kana-only words are kept whole. Built once per process from the
+    jamdict SQLite file (about 2 s); empty when jamdict-data is not installed.
+    """
+
+    _shared: EnJaIndex | None = None
+    _lock = threading.Lock()
+    STOP = frozenset("a an the of to in on at for by with from and or as be is are was were it its this that these those not no".split())
+
+    def __init__(self, path: str | None):
+        self.index: dict[str, frozenset[str]] = {}
+        if path is None:
+            return
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            forms: dict[int, list[str]] = {}
+            for idseq, text in db.execute("SELECT idseq, text FROM Kanji"):
+                forms.setdefault(idseq, []).append(text)
+            for idseq, text in db.execute("SELECT idseq, text FROM Kana"):
+                if idseq not in forms or not any(_KANJI_RE.search(f) for f in forms[idseq]):
+                    forms.setdefault(idseq, []).append(text)
+            building: dict[str, set[str]] = {}
+            for idseq, gloss in db.execute("SELECT s.idseq, g.text FROM SenseGloss g JOIN Sense s ON g.sid = s.ID"):
+                words = [w for w in re.findall(r"[a-z]+", re.sub(r"\(.*?\)", " ", gloss.lower())) if w not in self.STOP]
+                if not words or len(words) > 3:
+                    continue
+                keys = {k for k in (_stem_form(f) for f in forms.get(idseq, [])[:3]) if k}
+                for w in words:
+                    building.setdefault(w, set()).update(keys)
+        finally:
+            db.close()
+        self.index = {w: frozenset(k) for w, k in building.items()}
+
+    @classmethod
+    def shared(cls) -> EnJaIndex:
+        with cls._lock:
+            if cls._shared is None:
+                cls._shared = cls(_jamdict_path())
+            return cls._shared
+
+    def forms(self, word: str) -> frozenset[str] | None:
+        """Japanese forms of an English word (tried with common suffixes removed); None: not in JMdict."""
+        found: set[str] = set()
+        for s in _english_stems(word.lower()):
+            found |= self.index.get(s, frozenset())
+        return frozenset(found) if found else None
+
+
+_KANJI_RE = re.compile(r"[\u4e00-\u9fff々]")
+
+
+def _stem_form(form: str) -> str | None:
+    m = re.match(r"^(.*[\u4e00-\u9fff々])", form)
+    if m:
+        return m.group(1)
+    return form if len(form) >= 2 else None
+
+
+def _english_stems(w: str) -> list[str]:
+    out = [w]
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""), ("ers", "er"), ("ation", "ate")):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            out.append(w[: -len(suffix)] + repl)
+    return out
