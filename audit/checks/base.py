@@ -101,6 +101,16 @@ class Context:
 
         return Tokenizer.shared()
 
+    def pair_texts(self) -> Iterator[tuple[int, str, int, int, str]]:
+        """Each aligned pair with both sides: (source start, source text, target start, target end, target text)."""
+        assert self.source is not None
+        for bead in self.alignment:
+            if not bead.source or not bead.target:
+                continue
+            s_start, s_end = self.source.segments[bead.source[0]].start, self.source.segments[bead.source[-1]].end
+            t_start, t_end = self.target.segments[bead.target[0]].start, self.target.segments[bead.target[-1]].end
+            yield s_start, self.source.text[s_start:s_end], t_start, t_end, self.target.text[t_start:t_end]
+
     def available(self) -> frozenset[str]:
         have = set()
         if self.source is not None:

@@ -23,6 +23,18 @@ def _pairs(ctx: Context) -> Iterator[tuple[Bead, list[Segment], list[Segment]]]:
         yield bead, [ctx.source.segments[i] for i in bead.source], [ctx.target.segments[j] for j in bead.target]
 
 
+def _length_z(ctx: Context) -> Iterator[tuple[list[Segment], list[Segment], int, int, float]]:
+    """Pairs with both sides and 40+ English characters, with their lengths and the z-score of
+    their log length ratio against the English→Japanese norm."""
+    for _bead, src, tgt in _pairs(ctx):
+        if not src or not tgt:
+            continue
+        en = sum(len(s.text) for s in src)
+        ja = sum(len(t.text) for t in tgt)
+        if en >= 40:
+            yield src, tgt, en, ja, (math.log(max(ja, 1) / en) - LOG_RATIO_MEAN) / LOG_RATIO_SD
+
+
 @rule("OMI001", "unaligned-source", Severity.MAJOR, "A source sentence has no translation", needs=("source", "alignment"))
 def unaligned_source(ctx: Context) -> Iterator[Hit]:
     """Finds source sentences that the alignment leaves without any target sentence.
@@ -89,14 +101,7 @@ def uncovered_stretch(ctx: Context) -> Iterator[Hit]:
     if not index.index:
         return
     window = 6
-    for _bead, src, tgt in _pairs(ctx):
-        if not src or not tgt:
-            continue
-        en = sum(len(s.text) for s in src)
-        ja = sum(len(t.text) for t in tgt)
-        if en < 40:
-            continue
-        z = (math.log(max(ja, 1) / en) - LOG_RATIO_MEAN) / LOG_RATIO_SD
+    for src, tgt, en, ja, z in _length_z(ctx):
         if not -3 <= z < -1:
             continue
         s_off = src[0].start
@@ -148,14 +153,7 @@ def length_ratio(ctx: Context) -> Iterator[Hit]:
     40 English characters are skipped: short lines vary too much.
     """
     assert ctx.source is not None
-    for _bead, src, tgt in _pairs(ctx):
-        if not src or not tgt:
-            continue
-        en = sum(len(s.text) for s in src)
-        ja = sum(len(t.text) for t in tgt)
-        if en < 40:
-            continue
-        z = (math.log(max(ja, 1) / en) - LOG_RATIO_MEAN) / LOG_RATIO_SD
+    for src, tgt, en, ja, z in _length_z(ctx):
         if abs(z) <= 3:
             continue
         short = z < 0

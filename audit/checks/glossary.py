@@ -30,15 +30,7 @@ def term_not_followed(ctx: Context) -> Iterator[Hit]:
     """
     assert ctx.source is not None and ctx.glossary is not None
     glossary = ctx.glossary
-    for bead in ctx.alignment:
-        if not bead.source or not bead.target:
-            continue
-        src = ctx.source.segments
-        s_start, s_end = src[bead.source[0]].start, src[bead.source[-1]].end
-        s_text = ctx.source.text[s_start:s_end]
-        tgt = [ctx.target.segments[j] for j in bead.target]
-        t_start, t_end = tgt[0].start, tgt[-1].end
-        t_text = ctx.target.text[t_start:t_end]
+    for s_start, s_text, t_start, t_end, t_text in ctx.pair_texts():
         seen: set[int] = set()
         for hit in glossary.find_source(s_text):
             term = hit.term

@@ -71,14 +71,7 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
     assert ctx.source is not None
     dictionary = Dictionary.shared()
     vocab = ctx.source_vocabulary
-    for bead in ctx.alignment:
-        if not bead.source or not bead.target:
-            continue
-        src = ctx.source.segments
-        s_start, s_end = src[bead.source[0]].start, src[bead.source[-1]].end
-        s_text = ctx.source.text[s_start:s_end]
-        tgt = [ctx.target.segments[j] for j in bead.target]
-        t_text = ctx.target.text[tgt[0].start : tgt[-1].end]
+    for s_start, s_text, t_start, t_end, t_text in ctx.pair_texts():
         t_low = t_text.lower()
         kata = "|".join(kana_key(r) for r in KATAKANA_RUN.findall(t_text))  # windows never join two words
         reading: str | None = None
@@ -121,7 +114,7 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
                 message = f"name '{word}' not found in the translation (expected {expected} or '{word}')"
             yield Hit(
                 message,
-                target=ctx.target.span(tgt[0].start, tgt[-1].end),
+                target=ctx.target.span(t_start, t_end),
                 source=span,
                 evidence=evidence,
                 suggestion=f"render '{word}' as {expected}" + (f" or {forms[0]}" if forms else ""),
