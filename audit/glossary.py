@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import InputError
+from audit.lexicon.numbers import nfkc_per_char
 
 _DEPRECATED = {"deprecatedterm-admn-sts", "deprecatedterm", "deprecated", "supersededterm-admn-sts", "supersededterm", "notrecommended", "admittedterm-admn-sts-notrecommended"}
 
@@ -129,15 +130,6 @@ def _is_acronym(form: str) -> bool:
 def _source_key(form: str) -> str:
     text = " ".join(form.split())
     return text if _is_acronym(text) else text.lower()
-
-
-def nfkc_per_char(text: str) -> str:
-    """NFKC applied character by character where it keeps the length (offsets stay valid)."""
-    out = []
-    for ch in text:
-        n = unicodedata.normalize("NFKC", ch)
-        out.append(n if len(n) == 1 else ch)
-    return "".join(out)
 
 
 def _split(cell: str) -> list[str]:

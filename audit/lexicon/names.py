@@ -195,8 +195,6 @@ class EnJaIndex:
     jamdict SQLite file (about 2 s); empty when jamdict-data is not installed.
     """
 
-    _shared: EnJaIndex | None = None
-    _lock = threading.Lock()
     STOP = frozenset("a an the of to in on at for by with from and or as be is are was were it its this that these those not no".split())
 
     def __init__(self, path: str | None):
@@ -224,11 +222,9 @@ class EnJaIndex:
         self.index = {w: frozenset(k) for w, k in building.items()}
 
     @classmethod
+    @lru_cache(maxsize=1)
     def shared(cls) -> EnJaIndex:
-        with cls._lock:
-            if cls._shared is None:
-                cls._shared = cls(_jamdict_path())
-            return cls._shared
+        return cls(_jamdict_path())
 
     def forms(self, word: str) -> frozenset[str] | None:
         """Japanese forms of an English word (tried with common suffixes removed); None: not in JMdict."""

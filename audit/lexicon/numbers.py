@@ -147,7 +147,7 @@ def _nfkc_char(c: str) -> str:
     return n if len(n) == 1 else c
 
 
-def _nfkc_per_char(text: str) -> str:
+def nfkc_per_char(text: str) -> str:
     """NFKC that keeps offsets: characters whose normal form is longer stay as they are."""
     if text.isascii():
         return text
@@ -156,7 +156,7 @@ def _nfkc_per_char(text: str) -> str:
 
 def japanese_quantities(text: str) -> list[Quantity]:
     """Values in Japanese text; offsets index ``text`` (NFKC is applied per character)."""
-    norm = _nfkc_per_char(text)
+    norm = nfkc_per_char(text)
     out: list[Quantity] = []
     era_spans = []
     for m in _ERA_RE.finditer(norm):
