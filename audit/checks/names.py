@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from audit.checks.base import Context, Hit, rule
-from audit.lexicon.names import Dictionary, best_window, kana_key, to_katakana, transliterate
+from audit.lexicon.names import Dictionary, Rendering, best_window, kana_key, rendering, to_katakana, transliterate
 from audit.lexicon.script import KATAKANA_RUN
 from audit.model import Severity
 
@@ -24,7 +24,12 @@ _NOT_NAMES = frozenset(
 )
 OK_SIMILARITY = 0.6  # phonetic-key similarity above which a katakana stretch renders e2k's guess
 OK_WITH_DICTIONARY = 0.75  # the same when the dictionary also knows the name
-OK_DICTIONARY = 0.85  # similarity to a transliteration the dictionary lists
+OK_DICTIONARY = 0.9  # similarity to a transliteration the dictionary lists
+# e2k's model, teacher-forced on the katakana found (``lexicon.names.rendering``): mean
+# log-probability per kana and the lowest one. Calibrated on WMT22 en-ja (benchmarks/names_eval.py).
+OK_RENDERING = (-2.0, -6.0)
+OK_CLOSE_GUESS = 0.85  # ... or looser when the stretch is also this close to e2k's guess as a key
+OK_RENDERING_CLOSE = (-3.0, -8.0)
 OK_READING = 0.85  # kanji readings (Sudachi's) match loosely by chance: demand more
 MIN_LETTERS = 4
 
@@ -59,11 +64,14 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
     not reappear in the aligned Japanese: not as Latin text, not as a form the name dictionary
     (JMnedict) lists, and not as katakana or a kanji reading that sounds like the name.
 
-    Katakana is compared as a phonetic key that ignores what transliterations legitimately vary
-    on (long vowels, small kana, ・, ヴ/ブ), against the English→katakana rendering of the name
-    (e2k). A near miss (similarity 0.4–0.6) is reported as a mangled name with the stretch found;
-    nothing close is reported as a missing name. Words that are English dictionary words
-    (JMdict glosses) or appear in lower case elsewhere in the source are not treated as names.
+    A transliteration the dictionary lists is matched as a phonetic key that ignores what
+    transliterations legitimately vary on (long vowels, small kana, ・, ヴ/ブ). Otherwise the
+    katakana is scored by e2k's English→katakana model itself: the probability of each kana of
+    the stretch given the name. Legitimate variants keep a high probability (ライモンド and
+    レイモンド for "Raimondo" both do); a misspelling has one kana the model finds very unlikely.
+    A near miss is reported as a mangled name with the stretch found and its score; nothing
+    close is reported as a missing name. Words that are English dictionary words (JMdict
+    glosses) or appear in lower case elsewhere in the source are not treated as names.
 
     Example: source "talks with Secretary Ramirez" translated as 「ラミネス長官との会談」:
     expected ラミレス, found ラミネス.
@@ -93,9 +101,15 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
                 continue
             best_d, found_d = max((best_window(k, kata) for k in dict_keys), default=(0.0, ""))
             best_e, found_e = best_window(e2k_key, kata) if e2k_key else (0.0, "")
-            # The dictionary's own transliterations must be matched closely; e2k's guess (weaker on
-            # names from other languages) more loosely, and only when the dictionary has none.
-            if best_d >= OK_DICTIONARY or best_e >= (OK_WITH_DICTIONARY if dict_keys else OK_SIMILARITY):
+            if best_d >= OK_DICTIONARY:
+                continue  # close to a transliteration the dictionary lists
+            scored = rendering(word, t_text, e2k_key)
+            if scored is None:
+                # No e2k model: its guess is matched loosely (it is weaker on names from other
+                # languages), and only when the dictionary has no transliteration of its own.
+                if best_e >= (OK_WITH_DICTIONARY if dict_keys else OK_SIMILARITY):
+                    continue
+            elif _scores_at_least(scored, OK_RENDERING) or (best_e >= OK_CLOSE_GUESS and _scores_at_least(scored, OK_RENDERING_CLOSE)):
                 continue
             if reading is None:
                 reading = _reading_key(ctx, t_text)
@@ -103,8 +117,12 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
             if r_best >= OK_READING:
                 continue
             best, found = (best_d, found_d) if best_d >= best_e else (best_e, found_e)
+            if scored is not None and scored.text and best >= 0.4:
+                found = scored.text  # the stretch as written, not its phonetic key
             span = ctx.source.span(s_start + m.start(), s_start + m.end())
-            evidence = {"name": word, "expected_katakana": expected, "similarity": round(max(best, r_best), 2)}
+            evidence: dict[str, object] = {"name": word, "expected_katakana": expected, "similarity": round(max(best, r_best), 2)}
+            if scored is not None and scored.text:
+                evidence["transliteration_logprob"] = scored.mean
             if forms:
                 evidence["dictionary_forms"] = list(forms[:5])
             if best >= 0.4 and found:
@@ -119,6 +137,10 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
                 evidence=evidence,
                 suggestion=f"render '{word}' as {expected}" + (f" or {forms[0]}" if forms else ""),
             )
+
+
+def _scores_at_least(r: Rendering, limits: tuple[float, float]) -> bool:
+    return r.mean >= limits[0] and r.worst >= limits[1]
 
 
 def _is_hiragana(text: str) -> bool:
