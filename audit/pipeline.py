@@ -158,12 +158,17 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     say("checking")
     clock = time.perf_counter()
     rules = select_rules(cfg.select, cfg.ignore)
+    if source is not None and embed is None:
+        from audit.embedders import resolve_embedder
+
+        embed = resolve_embedder(cfg.embedder)
     ctx = Context(
         target=target,
         source=source,
         alignment=alignment,
         backtranslation={b.segment: b for b in backtranslations} if bt_signature else None,
         glossary=glossary,
+        embedder=embed,
     )
     findings, runs = run_rules(ctx, rules, cfg.severity)
     suppressed_count = 0

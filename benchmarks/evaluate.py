@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from audit.checks.base import Context, run_rules, select_rules  # noqa: E402
+from audit.embedders import resolve_embedder  # noqa: E402
 from audit.io.document import document_from_text  # noqa: E402
 from audit.lexicon.tokens import Tokenizer  # noqa: E402
 from audit.model import Bead  # noqa: E402
@@ -108,7 +109,9 @@ def main() -> int:
     sdoc = document_from_text("\n".join(src), "en", presegmented=True)
     tdoc = document_from_text("\n".join(tgt), "ja", presegmented=True)
     assert len(sdoc.segments) == len(tdoc.segments) == len(src)
-    ctx = Context(target=tdoc, source=sdoc, alignment=tuple(Bead((i,), (i,)) for i in range(len(src))))
+    ctx = Context(
+        target=tdoc, source=sdoc, alignment=tuple(Bead((i,), (i,)) for i in range(len(src))), embedder=resolve_embedder(None)
+    )
     findings, _ = run_rules(ctx, select_rules(ignore=("CON", "NAM")))  # names: benchmarks/names_eval.py
     codes_at: dict[int, set[str]] = defaultdict(set)
     for f in findings:

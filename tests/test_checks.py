@@ -18,11 +18,11 @@ def target_findings(text: str, code: str):
     return findings
 
 
-def pair_findings(en: list[str], ja: list[str], code: str):
+def pair_findings(en: list[str], ja: list[str], code: str, embedder=None):
     sd = document_from_text("\n".join(en), "en", presegmented=True)
     td = document_from_text("\n".join(ja), "ja", presegmented=True)
     beads = tuple(Bead((i,), (i,)) for i in range(len(en)))
-    findings, _ = run_rules(Context(target=td, source=sd, alignment=beads), select_rules((code,)))
+    findings, _ = run_rules(Context(target=td, source=sd, alignment=beads, embedder=embedder), select_rules((code,)))
     return findings
 
 
@@ -139,6 +139,44 @@ def test_dropped_clause_is_found_by_dictionary_coverage():
     assert len(found) == 1 and "export controls" in found[0].evidence["stretch"]
     assert not pair_findings([en], [dropped], "LEN001")  # the length alone does not show it
     assert not pair_findings([en], [full], "OMI002")
+
+
+@pytest.mark.parametrize(
+    "en, full, dropped, stretch",
+    [
+        (
+            "Researchers tested the vaccine on 2,000 volunteers in three countries, and no serious side effects were reported.",
+            "研究者らは3か国の2,000人のボランティアでワクチンを試験し、深刻な副作用は報告されなかった。",
+            "研究者らは3か国の2,000人のボランティアでワクチンを試験した。",
+            "side effects",
+        ),
+        (
+            "The museum reopened on Friday after a two-year renovation, and visitors queued for hours to see the restored ceiling paintings.",
+            "美術館は2年間の改修を経て金曜日に再開し、来館者は修復された天井画を見るために何時間も列に並んだ。",
+            "美術館は2年間にわたる大規模な改修工事を経て、金曜日に一般公開を再開した。",
+            "ceiling",
+        ),
+    ],
+)
+def test_dropped_clause_is_found_by_leaving_stretches_out(en, full, dropped, stretch):
+    from audit.embedders import resolve_embedder
+
+    embedder = resolve_embedder(None)
+    found = pair_findings([en], [dropped], "OMI003", embedder)
+    assert len(found) == 1 and stretch in found[0].evidence["stretch"]
+    ev = found[0].evidence
+    assert ev["similarity_without"] > ev["similarity"] and found[0].source.text == ev["stretch"]
+    assert not pair_findings([en], [full], "OMI003", embedder)
+    # without an encoder the rule is skipped, and says why
+    ctx = Context(target=document_from_text(dropped, "ja"), source=document_from_text(en, "en"), alignment=(Bead((0,), (0,)),))
+    _, runs = run_rules(ctx, select_rules(("OMI003",)))
+    assert not runs[0].ran and "embedder" in runs[0].reason
+
+
+def test_list_enumerators_and_mixed_width_pairs_are_not_unbalanced_brackets():
+    assert not target_findings("１）ホーム画面を開く。\n2) 設定をタップする。\nb) 終了する。", "GRB006")
+    assert not target_findings("映像出力（YUV)に対応する。", "GRB006")  # a pair; CON003 reports the widths
+    assert target_findings("そして）会議は終わった。", "GRB006")  # a closer mid-sentence is still stray
 
 
 def test_length_ratio_and_acronyms():

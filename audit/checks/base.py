@@ -46,7 +46,7 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
-NEEDS = frozenset({"source", "alignment", "backtranslation", "glossary"})
+NEEDS = frozenset({"source", "alignment", "backtranslation", "glossary", "embedder"})
 
 
 def rule(
@@ -84,6 +84,7 @@ class Context:
     options: Mapping[str, Any] = field(default_factory=dict)
     backtranslation: Mapping[int, BackTranslation] | None = None  # by target segment id
     glossary: Any = None  # audit.glossary.Glossary, when glossaries were given
+    embedder: Any = None  # audit.embedders.Embedder, in source mode
 
     def span(self, seg: Segment, start: int = 0, end: int | None = None) -> Span:
         """A span inside a target segment, in document offsets."""
@@ -121,6 +122,8 @@ class Context:
             have.add("backtranslation")
         if self.glossary:
             have.add("glossary")
+        if self.embedder is not None:
+            have.add("embedder")
         return frozenset(have)
 
 

@@ -197,7 +197,9 @@ def breaks_off(ctx: Context) -> Iterator[Hit]:
 def unbalanced(ctx: Context) -> Iterator[Hit]:
     """Finds an opening bracket or quote (「『（(【“) with no partner in its paragraph, or a stray closer.
 
-    Usually a sign that part of a quotation or a parenthetical was dropped or moved.
+    Usually a sign that part of a quotation or a parenthetical was dropped or moved. A full-width
+    bracket closed by a half-width one (（YUV)) is a pair: the width is CON003's business. A list
+    enumerator at the start of a line (``1）``, ``a)``, ``②)``) is not a stray closer.
     """
     paragraphs: dict[int, list[Segment]] = {}
     for seg in ctx.target.segments:
@@ -205,15 +207,16 @@ def unbalanced(ctx: Context) -> Iterator[Hit]:
     for segs in paragraphs.values():
         start, end = segs[0].start, segs[-1].end
         text = ctx.target.text[start:end]
+        enumerators = {start_ + m.end() - 1 for start_, line in _lines(text) for m in [_ENUMERATOR.match(line)] if m}
         stack: list[tuple[str, int]] = []
         stray: list[int] = []
         for i, ch in enumerate(text):
             if ch in _PAIRS:
                 stack.append((ch, i))
             elif ch in _CLOSING:
-                if stack and stack[-1][0] == _CLOSING[ch]:
+                if stack and _same_bracket(stack[-1][0], _CLOSING[ch]):
                     stack.pop()
-                else:
+                elif i not in enumerators:
                     stray.append(i)
         for pos in [i for _, i in stack] + stray:
             ch = text[pos]
@@ -223,6 +226,21 @@ def unbalanced(ctx: Context) -> Iterator[Hit]:
                 target=ctx.target.span(start + pos, start + pos + 1),
                 evidence={"character": ch, "expected_partner": partner},
             )
+
+
+_ENUMERATOR = re.compile(r"\s*(?:[0-9０-９]{1,3}|[A-Za-zＡ-Ｚａ-ｚ]|[①-⑳]|[一二三四五六七八九十]{1,3})[)）]")
+_WIDTH = str.maketrans("（）［］", "()[]")
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _same_bracket(a: str, b: str) -> bool:
+    return a.translate(_WIDTH) == b.translate(_WIDTH)
 
 
 _LATIN_PUNCT = re.compile(f"(?<=[{JA}])[,.](?=[{JA}\\s]|$)")
