@@ -7,6 +7,9 @@ katakana of the reference that renders a name of the source:
 - ``swap``: the word replaced by a katakana word rendering a name from elsewhere in the corpus
   (a different entity).
 
+The mangled documents are also audited without their source, where only NAM002 (implausible
+katakana) can see a misspelling.
+
 Run: ``python benchmarks/names_eval.py [--seed 7]`` (skips when ../shared/data is absent).
 """
 
@@ -36,6 +39,13 @@ def flagged(src: list[str], tgt: list[str]) -> set[int]:
     tdoc = document_from_text("\n".join(tgt), "ja", presegmented=True)
     ctx = Context(target=tdoc, source=sdoc, alignment=tuple(Bead((i,), (i,)) for i in range(len(src))))
     findings, _ = run_rules(ctx, select_rules(("NAM",)))
+    return {tdoc.segment_at(f.target.start).id for f in findings if f.target}
+
+
+def flagged_target_only(tgt: list[str]) -> set[int]:
+    """Sentences NAM002 flags with no source: the target-only view of the same documents."""
+    tdoc = document_from_text("\n".join(tgt), "ja", presegmented=True)
+    findings, _ = run_rules(Context(target=tdoc), select_rules(("NAM002",)))
     return {tdoc.segment_at(f.target.start).id for f in findings if f.target}
 
 
@@ -79,15 +89,18 @@ def main() -> int:
     clean_flagged = clean_total = 0
     all_runs: list[str] = []
     per_doc_runs = []
+    target_only_clean = 0
     for src, tgt in docs:
         clean_total += len(src)
         clean_flagged += len(flagged(src, tgt))
+        target_only_clean += len(flagged_target_only(tgt))
         sdoc = document_from_text("\n".join(src), "en", presegmented=True)
         vocab = Context(target=sdoc, source=sdoc).source_vocabulary
         runs = [name_runs(s, t, vocab) for s, t in zip(src, tgt, strict=True)]
         per_doc_runs.append(runs)
         all_runs.extend(r for rs in runs for _, r in rs)
     results = {}
+    target_only_hit = 0
     for kind in ("mangle", "swap"):
         hit = total = 0
         for (src, tgt), runs in zip(docs, per_doc_runs, strict=True):
@@ -115,6 +128,9 @@ def main() -> int:
             found = flagged(src, bad)
             total += len(injected)
             hit += sum(1 for i in injected if i in found)
+            if kind == "mangle":
+                alone = flagged_target_only(bad)
+                target_only_hit += sum(1 for i in injected if i in alone)
         results[kind] = {"recall": round(hit / max(total, 1), 3), "found": hit, "injected": total}
     out = {
         "clean_pairs": clean_total,
@@ -122,6 +138,11 @@ def main() -> int:
         "false_alarm_rate": round(clean_flagged / clean_total, 4),
         "dictionary": Dictionary.shared().available,
         **results,
+        "target_only_NAM002": {
+            "clean_pairs_flagged": target_only_clean,
+            "false_alarm_rate": round(target_only_clean / clean_total, 4),
+            "mangle_recall": round(target_only_hit / max(results["mangle"]["injected"], 1), 3),
+        },
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

@@ -107,3 +107,23 @@ def test_kanji_names_are_matched_through_the_dictionary_or_readings(cli, tmp_pat
 def test_words_and_sentence_initial_capitals_are_not_names(cli, tmp_path):
     rows = [("Thanks to the new Bridge Authority, traffic improved.", "新しい橋梁公社のおかげで交通が改善した。")]
     assert _check(cli, tmp_path, rows) == []
+
+
+def test_implausible_katakana_is_flagged_without_the_source(cli, tmp_path):
+    from audit.lexicon.names import KatakanaModel
+
+    if not KatakanaModel.shared().available:
+        pytest.skip("jamdict-data not installed")
+    doc = tmp_path / "doc.txt"
+    doc.write_text("ハリヌヮン氏が来日した。\nハリヌヮン氏は首相と会談した。\nジェ ンダー平等を議論した。\n", encoding="utf-8")
+    res = cli("check", doc, "--select", "NAM002", "--format", "json")
+    assert res.code == 0, res.err
+    found = {f["evidence"]["word"]: f for f in res.json()["findings"]}
+    assert set(found) == {"ハリヌヮン", "ンダー"}  # once per word and document
+    assert found["ハリヌヮン"]["evidence"]["unlikely"].endswith("ヮ") and found["ハリヌヮン"]["evidence"]["logprob"] < -6.8
+    assert "start of a word" in found["ンダー"]["message"]
+    # dictionary words, plausible unknown names and compounds of known words pass
+    ok = tmp_path / "ok.txt"
+    ok.write_text("ハリントン氏はオレンジゾーンでソーシャルメディアユーザーと話した。ベラミー氏も来た。\n", encoding="utf-8")
+    res = cli("check", ok, "--select", "NAM002", "--format", "json")
+    assert res.json()["findings"] == []

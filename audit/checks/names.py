@@ -6,7 +6,17 @@ import re
 from collections.abc import Iterator
 
 from audit.checks.base import Context, Hit, rule
-from audit.lexicon.names import Dictionary, Rendering, best_window, kana_key, rendering, to_katakana, transliterate
+from audit.lexicon.names import (
+    KATAKANA_PIECE,
+    Dictionary,
+    KatakanaModel,
+    Rendering,
+    best_window,
+    kana_key,
+    rendering,
+    to_katakana,
+    transliterate,
+)
 from audit.lexicon.script import KATAKANA_RUN
 from audit.model import Severity
 
@@ -149,3 +159,48 @@ def _is_hiragana(text: str) -> bool:
 
 def _is_kana(text: str) -> bool:
     return bool(text) and all("\u3040" <= ch <= "\u30ff" for ch in to_katakana(text))
+
+
+UNLIKELY_KANA = -6.8  # log-probability under KatakanaModel; 0.3% of WMT22 reference katakana words score lower
+
+
+@rule("NAM002", "implausible-katakana", Severity.MINOR, "A katakana word no loanword or foreign name is written like")
+def implausible_katakana(ctx: Context) -> Iterator[Hit]:
+    """Finds katakana words (names, loanwords) with a kana sequence that Japanese katakana words
+    almost never have: the mark of a transliteration garbled by the machine translation or by
+    OCR. Works without the source.
+
+    Each katakana word not in JMdict or JMnedict, and not two known words written together, is
+    scored with a character trigram model of the katakana words of those dictionaries (about
+    120,000); a kana whose log-probability after the two before it is below -6.8 is reported,
+    once per word and document, with its neighbours as evidence. About 0.3% of the katakana
+    words of professional translations score that low (rare foreign names, mostly), and about
+    a quarter of words with two kana changed at random (benchmarks/names_eval.py).
+
+    Example: 「ハリヌヮン氏が来日した。」: ヌヮ does not occur in Japanese katakana words.
+    """
+    model = KatakanaModel.shared()
+    if not model.available:
+        return
+    seen: set[str] = set()
+    for seg in ctx.target.segments:
+        for m in KATAKANA_PIECE.finditer(seg.text):
+            word = m.group()
+            if len(word) < 3 or word in seen or word in model.words:
+                continue
+            seen.add(word)
+            k, logp = model.weakest(word)
+            if logp >= UNLIKELY_KANA or model.compound(word):
+                continue
+            if k == 0:
+                where, how = word[0], "at the start of a word"
+            elif k == len(word):
+                where, how = word[-1], "at the end of a word"
+            else:
+                where, how = word[max(0, k - 2) : k + 1], "in a word"
+            yield Hit(
+                f"katakana 「{word}」 is an unlikely transliteration: 「{where}」 is rare {how} in Japanese katakana",
+                target=ctx.span(seg, m.start(), m.end()),
+                evidence={"word": word, "unlikely": where, "position": k, "logprob": round(logp, 2)},
+                suggestion="check the spelling against the original name",
+            )
