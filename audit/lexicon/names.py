@@ -361,10 +361,11 @@ class KatakanaModel:
             return
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
+            # rows starting with a katakana letter or ー (SQLite compares code points: cheap)
             words = {
                 p
                 for table in ("NEKana", "Kana")
-                for (text,) in db.execute(f"SELECT text FROM {table}")
+                for (text,) in db.execute(f"SELECT text FROM {table} WHERE text >= 'ァ' AND text < 'ヽ'")  # noqa: S608
                 for p in re.split(r"[・＝=]", text)
                 if _KATAKANA_WORD.fullmatch(p)
             }
@@ -373,16 +374,16 @@ class KatakanaModel:
         from collections import Counter
 
         tri: Counter[str] = Counter()
+        for w in words:
+            s = "^^" + w + "$"
+            tri.update(s[i : i + 3] for i in range(len(s) - 2))
         ctx: Counter[str] = Counter()
         bi: Counter[str] = Counter()
         uni: Counter[str] = Counter()
-        for w in words:
-            s = "^^" + w + "$"
-            for i in range(2, len(s)):
-                tri[s[i - 2 : i + 1]] += 1
-                ctx[s[i - 2 : i]] += 1
-                bi[s[i - 1 : i + 1]] += 1
-                uni[s[i - 1]] += 1
+        for g, n in tri.items():  # every bigram after the padding ends one trigram
+            ctx[g[:2]] += n
+            bi[g[1:]] += n
+            uni[g[1]] += n
         self.words = frozenset(words)
         self._tri, self._ctx, self._bi, self._uni = dict(tri), dict(ctx), dict(bi), dict(uni)
         self._vocab = len({ch for w in words for ch in w}) + 1
