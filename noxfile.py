@@ -100,6 +100,9 @@ def bench_backtranslate(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def evaluate(session: nox.Session) -> None:
-    """Recall per injected error type and false alarms on clean WMT22 en-ja pairs (skips without ../shared/data)."""
+    """Recall per injected error type and false alarms on clean WMT22 pairs (skips without ../shared/data):
+    the checks (evaluate.py), names (names_eval.py) and back-translation divergence (bt_eval.py)."""
     session.install(".")
     session.run("python", "benchmarks/evaluate.py", *session.posargs)
+    session.run("python", "benchmarks/names_eval.py")
+    session.run("python", "benchmarks/bt_eval.py")

@@ -82,7 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
         "or a TSV/JSONL file of back-translations made elsewhere",
     )
     bt.add_argument("--beam-size", type=_positive_int, default=4, metavar="N", help="beam size (default 4, as Argos)")
-    bt.add_argument("--nbest", type=_positive_int, default=1, metavar="N", help="hypotheses per sentence; >1 measures agreement")
+    bt.add_argument(
+        "--nbest", type=_positive_int, default=3, metavar="N",
+        help="hypotheses per sentence (default 3, free within the beam of 4); >1 measures agreement, 1 turns it off",
+    )
     bt.add_argument("--compute-type", default="default", metavar="TYPE", help="CTranslate2 compute type: default, int8, float32, auto…")
     bt.add_argument("--max-decoding-length", type=_positive_int, default=256, metavar="N", help="longest back-translation in tokens")
     bt.add_argument("--threads", type=int, default=0, metavar="N", help="CPU threads (0: all)")

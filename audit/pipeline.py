@@ -34,7 +34,7 @@ class AuditRequest:
     config: Config = field(default_factory=Config)
     backtranslate: str | None = None  # auto | none | model name/path | TSV/JSONL file; None: from config
     decode: Any = None  # audit.backtranslate.ct2.DecodeSettings
-    n_best: int = 1
+    n_best: int = 3  # the beam (4) gives the alternatives for free; their agreement is BTD001's confidence
     use_cache: bool = True
     update_baseline: bool = False  # accept this audit as the baseline's entry for the document (the caller writes the file)
 
@@ -178,10 +178,10 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         kept, suppressed, stale = apply_suppressions(findings, load_suppressions(cfg.suppressions))
         suppressed_count = len(suppressed)
         findings = [replace(f, id=f"F{i:04d}") for i, f in enumerate(kept + stale, 1)]
-    skipped = [r for r in runs if not r.ran]
+    said = [r for r in runs if r.reason]
     reason = None
-    if skipped:
-        reason = "; ".join(f"{r.rule.code} {r.reason}" for r in skipped)
+    if said:
+        reason = "; ".join(f"{r.rule.code} {r.reason}" for r in said)
     if suppressed_count:
         reason = f"{suppressed_count} finding(s) suppressed by {cfg.suppressions}" + (f"; {reason}" if reason else "")
     stages.append(Stage("check", True, reason, seconds=time.perf_counter() - clock))

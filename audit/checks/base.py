@@ -85,6 +85,7 @@ class Context:
     backtranslation: Mapping[int, BackTranslation] | None = None  # by target segment id
     glossary: Any = None  # audit.glossary.Glossary, when glossaries were given
     embedder: Any = None  # audit.embedders.Embedder, in source mode
+    notes: list[str] = field(default_factory=list)  # what a rule that ran wants the report to say (why it held back)
 
     def span(self, seg: Segment, start: int = 0, end: int | None = None) -> Span:
         """A span inside a target segment, in document offsets."""
@@ -180,8 +181,9 @@ def run_rules(ctx: Context, rules: Iterable[Rule], severity_overrides: Mapping[s
         if missing:
             runs.append(RuleRun(r, False, "needs " + ", ".join(sorted(missing))))
             continue
+        noted = len(ctx.notes)
         findings.extend(_findings(r, r.func(ctx), overrides))
-        runs.append(RuleRun(r, True))
+        runs.append(RuleRun(r, True, "; ".join(ctx.notes[noted:]) or None))
     findings.sort(key=lambda f: (f.target.start if f.target else -1, f.severity.rank, f.code))
     seen: dict[str, int] = {}
     numbered = []
