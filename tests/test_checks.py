@@ -226,3 +226,23 @@ def test_idiomatic_renderings_are_not_flagged(en, ja):
     src = [en, "Choose any colour."] if code == "ACR001" else [en]
     tgt = [ja, "好きな色を選んでください。"] if code == "ACR001" else [ja]
     assert not pair_findings(src, tgt, code)
+
+
+def test_one_term_written_two_ways_is_found_and_different_terms_are_not():
+    text = (
+        "資源回収・再利用・保管(RRS)の技術を共有する。\n"
+        "両社は資源回収・再利用・保存の事業を拡大する。\n"
+        "全国教育財団の支援を受けた。\n"
+        "国立教育財団(NEF)は報告書を公表した。\n"
+    )
+    found = target_findings(text, "CON004")
+    assert {(f.target.text, f.suggestion) for f in found} == {
+        ("資源回収・再利用・保存", "資源回収・再利用・保管"),  # the form given with its acronym is kept
+        ("全国教育財団", "国立教育財団"),
+    }
+    different = (
+        "米国国際開発庁と米国国際貿易庁が協力する。\n"  # 開発 / 貿易 share no character: two agencies
+        "日本・米国・韓国の首脳と日本・米国・中国の閣僚が会談した。\n"  # two different lists
+        "東京大学と京都大学の研究者が参加した。\n"
+    )
+    assert not target_findings(different, "CON004")

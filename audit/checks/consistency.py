@@ -162,3 +162,98 @@ def mixed_width(ctx: Context) -> Iterator[Hit]:
             target=span,
             suggestion=unicodedata.normalize("NFKC", span.text),
         )
+
+
+_DOT_TERM = re.compile(r"[\u4e00-\u9fff々]{1,8}(?:・[\u4e00-\u9fff々]{1,8}){2,}")
+_KANJI_RUN = re.compile(r"[\u4e00-\u9fff々]{4,}")
+# Heads that end the names of organisations and programmes in Japanese.
+_ORG_HEADS = (
+    "委員会", "評議会", "協議会", "研究所", "研究院", "財団", "基金", "機構", "協会", "公社", "銀行", "大学", "学会",
+    "省", "庁", "局", "院", "会議", "連合", "同盟", "計画", "制度", "条約", "協定",
+)
+
+
+def _org_head(run: str) -> str | None:
+    return next((h for h in _ORG_HEADS if run.endswith(h) and len(run) >= len(h) + 3), None)
+
+
+def _variant_of(a: str, b: str) -> tuple[str, str] | None:
+    """The differing middles when ``a`` and ``b`` differ in one short stretch (≤ 3 characters each)
+    that shares a character ("全米"/"米国", "貯蔵"/"貯留"), with at least four characters in common."""
+    p = 0
+    while p < min(len(a), len(b)) and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < min(len(a), len(b)) - p and a[-1 - s] == b[-1 - s]:
+        s += 1
+    da, db = a[p : len(a) - s], b[p : len(b) - s]
+    if not (1 <= len(da) <= 3 and 1 <= len(db) <= 3) or p + s < 4:
+        return None
+    if not set(da) & set(db):
+        return None
+    return da, db
+
+
+@rule("CON004", "term-variants", Severity.MINOR, "One term or organisation written two ways in one document")
+def term_variants(ctx: Context) -> Iterator[Hit]:
+    """Finds a term or an organisation's name written in two forms that differ in one short
+    stretch sharing a character: ``炭素回収・利用・貯留`` and ``炭素回収・利用・貯蔵``, or
+    ``全米科学財団`` and ``米国科学財団``. The stretches share a character, so they are two
+    renderings of one word (貯留/貯蔵, 全米/米国), not two different things (開発庁/貿易庁 share
+    none and are not reported).
+
+    Two kinds of text are compared: terms whose parts are joined by ・ (three parts or more: the
+    parts must match but for one), and runs of kanji that end in the head of an organisation's or
+    programme's name (委員会, 財団, 機構, 省, 庁, 局, 計画, 協定…). The less frequent form is
+    reported, the first-seen one when both are as frequent, with the other as the suggestion.
+    Katakana spellings are CON001's; acronyms glossed two ways are CON002's.
+    """
+    seen: dict[str, list[Span]] = defaultdict(list)
+    kinds: dict[str, str] = {}
+    for seg in ctx.target.segments:
+        for m in _DOT_TERM.finditer(seg.text):
+            seen[m.group()].append(ctx.span(seg, m.start(), m.end()))
+            kinds[m.group()] = "dot"
+        for m in _KANJI_RUN.finditer(seg.text):
+            if _org_head(m.group()):
+                seen[m.group()].append(ctx.span(seg, m.start(), m.end()))
+                kinds.setdefault(m.group(), "org")
+    glossed = {
+        form for form, spans in seen.items()
+        for sp in spans if _ACRONYM.match(unicodedata.normalize("NFKC", ctx.target.text[sp.end : sp.end + 14]))
+    }
+    order = list(seen)
+    reported: set[str] = set()
+    for i, a in enumerate(order):
+        for b in order[i + 1 :]:
+            if kinds[a] != kinds[b] or a in reported or b in reported:
+                continue
+            if kinds[a] == "dot":
+                pa, pb = a.split("・"), b.split("・")
+                diff = [(x, y) for x, y in zip(pa, pb) if x != y]
+                if len(pa) != len(pb) or len(diff) != 1 or not _variant_of(*diff[0]) and not (
+                    len(diff[0][0]) >= 2 and len(diff[0][1]) >= 2 and diff[0][0][0] == diff[0][1][0]
+                ):
+                    continue
+                middles = diff[0]
+            else:
+                if _org_head(a) != _org_head(b):
+                    continue
+                found = _variant_of(a, b)
+                if found is None:
+                    continue
+                middles = found
+            # report the rarer form, suggesting the other; on a tie, keep the one introduced with its
+            # acronym in parentheses (the deliberate form), else the first seen
+            rank = {x: (len(seen[x]), x in glossed) for x in (a, b)}
+            rare, common = (a, b) if rank[a] < rank[b] else (b, a)
+            if middles[0] not in common:
+                middles = (middles[1], middles[0])
+            reported.add(rare)
+            yield Hit(
+                f"「{rare}」 and 「{common}」 look like one term written two ways ({middles[1]} / {middles[0]})",
+                target=seen[rare][0],
+                evidence={"form": rare, "other_form": common, "other_at": seen[common][0].start,
+                          "counts": {rare: len(seen[rare]), common: len(seen[common])}},
+                suggestion=common,
+            )
