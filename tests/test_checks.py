@@ -246,3 +246,17 @@ def test_one_term_written_two_ways_is_found_and_different_terms_are_not():
         "東京大学と京都大学の研究者が参加した。\n"
     )
     assert not target_findings(different, "CON004")
+
+
+def test_katakana_expansion_that_cannot_spell_its_acronym():
+    found = target_findings("両社はグローバル・スマート・モビリティ・ネットワーク(SMN)に参加した。", "ACR002")
+    assert len(found) == 1 and found[0].evidence["acronym"] == "SMN"
+    assert "グローバル" in found[0].message and found[0].target.text.endswith("(SMN)")
+    fine = (
+        "両社はスマート・モビリティ・ネットワーク(SMN)に参加した。\n"
+        "アマゾン・ウェブ・サービス(AWS)を利用する。\n"
+        "センター・オブ・エクセレンス(COE)を設立した。\n"  # O: a function word the katakana keeps as オブ
+        "米国は日米デジタル・トレード・パートナーシップ(JUDTP)を発表した。\n"  # J and U are in the kanji before
+        "国際通貨基金(IMF)が報告した。\n"  # kanji expansions follow official names: not checked
+    )
+    assert not target_findings(fine, "ACR002")

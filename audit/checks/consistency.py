@@ -257,3 +257,95 @@ def term_variants(ctx: Context) -> Iterator[Hit]:
                           "counts": {rare: len(seen[rare]), common: len(seen[common])}},
                 suggestion=common,
             )
+
+
+# First letters an English word may have, by the first kana of its katakana rendering.
+_KANA_INITIALS = {}
+for _kana, _letters in (
+    ("ア", "AUO"), ("イ", "IEY"), ("ウ", "WUO"), ("エ", "EAX"), ("オ", "OA"),
+    ("カキクケコ", "CKQ"), ("ガギグゲゴ", "G"), ("サシスセソ", "SC"), ("ザズゼゾ", "ZSX"), ("ジ", "GJ"),
+    ("タテト", "T"), ("チ", "CT"), ("ツ", "TZ"), ("ダデド", "D"), ("ヂヅ", "DJZ"), ("ナニヌネノ", "NK"),
+    ("ハヒヘホ", "HW"), ("フ", "FHP"), ("バビブベボ", "BV"), ("ヴ", "V"), ("パピプペポ", "P"), ("マミムメモ", "M"),
+    ("ヤ", "Y"), ("ユ", "YU"), ("ヨ", "YJ"), ("ラリルレロ", "RL"), ("ワ", "W"), ("ヲ", "WO"),
+):
+    for _k in _kana:
+        _KANA_INITIALS[_k] = frozenset(_letters)
+# English function words as Japanese transliterates them inside names ("… アンド …", "… オブ …").
+_KANA_FUNCTION_WORDS = frozenset("アンド オブ ザ フォー トゥ トゥー オン イン ア".split())
+# Letters an acronym may spend on a function word that the katakana leaves out (AtJ: alcohol-to-jet).
+_FUNCTION_LETTERS = frozenset("AOTFI")
+_KATAKANA_EXPANSION = re.compile(r"[ァ-ヺー・･]+(?:[ 　][ァ-ヺー・･]+)*$")
+
+
+def _initials(word: str) -> frozenset[str]:
+    """Letters the English word behind a katakana word may start with: its JMdict glosses' and
+    what its first kana allows (so an unknown name still has some)."""
+    from audit.lexicon.names import katakana_glosses
+
+    letters = set(_KANA_INITIALS.get(word[0], frozenset()))
+    for gloss in katakana_glosses(word):
+        words = re.findall(r"[A-Za-z]+", re.sub(r"\(.*?\)", " ", gloss))
+        if len(words) <= 3:  # "passing through": the name may have used either word
+            letters |= {w[0].upper() for w in words if w.lower() not in ("a", "an", "the", "of", "to")}
+    return frozenset(letters)
+
+
+def _assign(words: list[frozenset[str]], letters: str, whole: bool) -> bool:
+    """Whether every word can take a distinct letter of the acronym (in any order: Japanese may
+    reorder) and, when the katakana is the ``whole`` expansion, the letters left over are all ones
+    a function word may have."""
+    match: dict[int, int] = {}  # letter index -> word index
+
+    def augment(w: int, seen: set[int]) -> bool:
+        for i, ch in enumerate(letters):
+            if ch in words[w] and i not in seen:
+                seen.add(i)
+                if i not in match or augment(match[i], seen):
+                    match[i] = w
+                    return True
+        return False
+
+    if not all(augment(w, set()) for w in range(len(words))):
+        return False
+    return not whole or all(ch in _FUNCTION_LETTERS for i, ch in enumerate(letters) if i not in match)
+
+
+@rule("ACR002", "acronym-expansion-mismatch", Severity.MINOR, "A katakana expansion does not spell the acronym after it")
+def acronym_expansion_mismatch(ctx: Context) -> Iterator[Hit]:
+    """Finds an English name transliterated word by word into katakana whose words cannot be the
+    letters of the acronym in parentheses after it: ``グローバル・イノベーティブ・オプティカル・アンド・ワイヤレス・ネットワークス(IOWN)``
+    has a word (グローバル, G) that IOWN has no letter for. The expansion was invented or
+    garbled by the translation, or belongs to another acronym.
+
+    Each katakana word may stand for the English words its JMdict glosses start with, and for
+    any word its first kana can begin (フ: F, H or P), so unknown names are not punished. The
+    order is free (Japanese reorders names), function words (アンド, オブ) are skipped, and the
+    acronym may have letters for function words the katakana leaves out (A, O, T, F, I); when
+    kanji come right before the katakana (日米メコン・パワー・パートナーシップ(JUMPP)) they may
+    hold the other letters, and only katakana words with no letter are reported. Only
+    expansions of three or more katakana words are checked: kanji expansions follow official
+    Japanese names that often do not match their English acronyms (国際通貨基金(IMF)).
+    """
+    for seg in ctx.target.segments:
+        for m in _ACRONYM.finditer(seg.text):
+            acronym = m.group(1)
+            letters = re.sub(r"TM$", "", "".join(ch for ch in acronym if ch.isupper()))
+            k = _KATAKANA_EXPANSION.search(seg.text[: m.start()])
+            if not k or len(letters) < 2:
+                continue
+            words = [
+                t.surface for t in ctx.tokenizer.tokenize(k.group())
+                if re.fullmatch(r"[ァ-ヺー]+", t.surface) and t.surface not in _KANA_FUNCTION_WORDS
+            ]
+            # kanji or Latin glued before the katakana (日米メコン…(JUMPP)) may hold the other letters
+            before = seg.text[k.start() - 1 : k.start()] if k.start() else ""
+            whole = not re.match(r"[\u4e00-\u9fff々A-Za-z0-9Ａ-Ｚａ-ｚ]", before)
+            if len(words) < 3 or _assign([_initials(w) for w in words], letters, whole):
+                continue
+            yield Hit(
+                f"「{k.group().strip('・ ')}」 cannot spell {acronym}: its words stand for "
+                + " ".join(f"{w}({'/'.join(sorted(_initials(w)))})" for w in words),
+                target=ctx.span(seg, k.start(), m.end()),
+                evidence={"acronym": acronym, "words": {w: sorted(_initials(w)) for w in words}},
+                suggestion=f"check what {acronym} stands for and render that (or keep {acronym} alone)",
+            )

@@ -223,6 +223,21 @@ class Dictionary:
         return db
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
+    def glosses(self, kana: str) -> tuple[str, ...]:
+        """English glosses of the JMdict words and JMnedict names written ``kana`` (first 20)."""
+        db = self._db()
+        if db is None:
+            return ()
+        out: list[str] = []
+        for query in (
+            "SELECT g.text FROM Kana k JOIN Sense s ON s.idseq = k.idseq JOIN SenseGloss g ON g.sid = s.ID WHERE k.text = ? LIMIT 20",
+            "SELECT g.text FROM NEKana k JOIN NETranslation t ON t.idseq = k.idseq "
+            "JOIN NETransGloss g ON g.tid = t.ID WHERE k.text = ? LIMIT 20",
+        ):
+            out += [r[0] for r in db.execute(query, (kana,))]
+        return tuple(out)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
     def is_common_word(self, word: str) -> bool:
         """True if the word (or its singular) is an English gloss of a JMdict entry."""
         db = self._db()
@@ -276,6 +291,11 @@ def _jamdict_path() -> str | None:
 
     db = Path(jamdict_data.__file__).parent / "jamdict.db"
     return str(db) if db.is_file() else None
+
+
+def katakana_glosses(word: str) -> tuple[str, ...]:
+    """English glosses of a katakana word in JMdict/JMnedict (empty when unknown or not installed)."""
+    return Dictionary.shared().glosses(word)
 
 
 class EnJaIndex:
