@@ -260,3 +260,23 @@ def test_katakana_expansion_that_cannot_spell_its_acronym():
         "国際通貨基金(IMF)が報告した。\n"  # kanji expansions follow official names: not checked
     )
     assert not target_findings(fine, "ACR002")
+
+
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        ("同基金に29億ドルを拠出する。\n米国は同基金に2.9億ドルを拠出する。", "2.9億"),  # a 億 slip in one of two mentions
+        ("総額10億ドル(約1億ドル)の支援を発表した。", "10億ドル(約1億"),  # restated with another value
+        ("総額10億ドル(約1,500億円)の支援を発表した。", None),  # another unit: a conversion
+        ("価格は1,980円(2,138円税込)です。", None),  # the parenthesis says why it differs
+        ("患者は360人。新規感染者36人。", None),  # two amounts in different words
+        ("同社は工場に3億5,000万ドルを投資する。\n基金へのコミットメントは3500万ドルに達した。", None),
+        ("予算は1億ドル。追加で10億ドルの予算。", None),  # one significant digit: too common to compare
+    ],
+)
+def test_same_quantity_written_two_ways(text, flagged):
+    found = target_findings(text, "NUM002")
+    if flagged is None:
+        assert not found
+    else:
+        assert len(found) == 1 and flagged in found[0].target.text

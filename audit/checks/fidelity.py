@@ -401,3 +401,91 @@ def acronym_missing(ctx: Context) -> Iterator[Hit]:
                 evidence={"token": token},
                 suggestion=f"keep {token} (or add it in parentheses after the Japanese name)",
             )
+
+
+_UNIT = re.compile(r"\s*(米ドル|ドル|円|ユーロ|ポンド|人民元|元|ウォン|人|トン|件|台|社|キロメートル|キロ|km|kg|％|%|カ国|か国|ヶ国)")
+_RESTATED = re.compile(r"\s*[（(]\s*(?:約|およそ|概算|)\s*")
+
+
+def _unit(text: str, end: int) -> str | None:
+    m = _UNIT.match(text, end)
+    if not m:
+        return None
+    return {"米ドル": "ドル", "％": "%", "キロメートル": "km", "キロ": "km", "ヶ国": "か国", "カ国": "か国"}.get(m.group(1), m.group(1))
+
+
+def _significant(value: float) -> str:
+    return f"{abs(value):.6e}".split("e")[0].rstrip("0").rstrip(".").replace(".", "")
+
+
+def _context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The words around a quantity: up to six characters before it and after its unit, without
+    particles and punctuation (so 「JUMPPに」 and 「JUMPPへの」 agree)."""
+    strip = re.compile(r"[、。「」（）()\s・はがをにのへとでもや約計総]")
+    before = strip.sub("", text[max(0, start - 8) : start])[-6:]
+    after = strip.sub("", text[end : end + 10])[:6]
+    return before, after
+
+
+@rule("NUM002", "quantity-two-ways", Severity.MAJOR, "The same quantity written with two values in one document")
+def quantity_two_ways(ctx: Context) -> Iterator[Hit]:
+    """Finds one quantity written with two different values, without the source:
+
+    - restated in parentheses with another value in the same unit and nothing else: 「10億ドル(約1億ドル)」
+      (「1,980円(2,138円税込)」 says why it differs, and is not reported);
+    - the same amount in the same words twice, a power of ten apart: 「基金に29億ドルを拠出」
+      and later 「基金に2.9億ドルを拠出」. A billion ↔ 億 slip in one of them is the usual cause.
+      Amounts must share their significant digits (two or more: 29 and 2.9, not 1 and 10) and
+      the words just before or after them, so two different amounts of one document (患者は360人,
+      新規感染者36人) are not compared.
+
+    Amounts are compared after normalisation (29億 = 2.9 billion, ５０％ = 50%), with units
+    (ドル, 円, 人, トン, %…) that must match. Works in target-only mode; with the source, NUM001
+    says which value is right.
+    """
+    text = ctx.target.text
+    found = []
+    for seg in ctx.target.segments:
+        for q in japanese_quantities(seg.text):
+            if q.soft:
+                continue
+            unit = _unit(seg.text, q.end)
+            if unit is None:
+                continue
+            found.append((seg, q, unit))
+    # restated in parentheses
+    for k, (seg, q, unit) in enumerate(found[:-1]):
+        nseg, nq, nunit = found[k + 1]
+        if nseg is not seg or nunit != unit:
+            continue
+        u = _UNIT.match(seg.text, q.end)
+        gap = _RESTATED.fullmatch(seg.text, u.end() if u else q.end, nq.start)
+        nu = _UNIT.match(seg.text, nq.end)
+        closed = nu is not None and re.match(r"\s*[)）]", seg.text[nu.end() :]) is not None  # not (2,138円税込)
+        if gap and closed and not same(q.value, nq.value):
+            yield Hit(
+                f"{q.text}{unit} is restated as {nq.text}{unit} in parentheses: one of them is wrong",
+                target=ctx.span(seg, q.start, nq.end),
+                evidence={"value": q.value, "restated": nq.value, "unit": unit},
+            )
+    # the same amount in the same words, a power of ten apart
+    reported: set[int] = set()
+    for i, (seg_a, qa, ua) in enumerate(found):
+        sig = _significant(qa.value)
+        if len(sig) < 2:
+            continue
+        ctx_a = _context(text, seg_a.start + qa.start, seg_a.start + qa.end)
+        for j in range(i + 1, len(found)):
+            seg_b, qb, ub = found[j]
+            if ub != ua or j in reported or _significant(qb.value) != sig or not scale_slip(qa.value, qb.value):
+                continue
+            ctx_b = _context(text, seg_b.start + qb.start, seg_b.start + qb.end)
+            if not any(x and x == y and len(x) >= 2 for x, y in zip(ctx_a, ctx_b)):
+                continue
+            reported.add(j)
+            yield Hit(
+                f"{qb.text}{ub} here but {qa.text}{ua} earlier, in the same words: the same amount a power of ten apart",
+                target=ctx.span(seg_b, qb.start, qb.end),
+                evidence={"value": qb.value, "earlier": qa.value, "earlier_at": seg_a.start + qa.start, "unit": ua,
+                          "context": "".join(ctx_b)},
+            )
