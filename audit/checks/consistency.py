@@ -179,7 +179,7 @@ def _org_head(run: str) -> str | None:
 
 def _variant_of(a: str, b: str) -> tuple[str, str] | None:
     """The differing middles when ``a`` and ``b`` differ in one short stretch (≤ 3 characters each)
-    that shares a character ("全米"/"米国", "貯蔵"/"貯留"), with at least four characters in common."""
+    that shares a character ("全国"/"国立", "保管"/"保存"), with at least four characters in common."""
     p = 0
     while p < min(len(a), len(b)) and a[p] == b[p]:
         p += 1
@@ -197,9 +197,9 @@ def _variant_of(a: str, b: str) -> tuple[str, str] | None:
 @rule("CON004", "term-variants", Severity.MINOR, "One term or organisation written two ways in one document")
 def term_variants(ctx: Context) -> Iterator[Hit]:
     """Finds a term or an organisation's name written in two forms that differ in one short
-    stretch sharing a character: ``炭素回収・利用・貯留`` and ``炭素回収・利用・貯蔵``, or
-    ``全米科学財団`` and ``米国科学財団``. The stretches share a character, so they are two
-    renderings of one word (貯留/貯蔵, 全米/米国), not two different things (開発庁/貿易庁 share
+    stretch sharing a character: ``資源回収・再利用・保管`` and ``資源回収・再利用・保存``, or
+    ``全国教育財団`` and ``国立教育財団``. The stretches share a character, so they are two
+    renderings of one word (保管/保存, 全国/国立), not two different things (開発庁/貿易庁 share
     none and are not reported).
 
     Two kinds of text are compared: terms whose parts are joined by ・ (three parts or more: the
@@ -313,15 +313,15 @@ def _assign(words: list[frozenset[str]], letters: str, whole: bool) -> bool:
 @rule("ACR002", "acronym-expansion-mismatch", Severity.MINOR, "A katakana expansion does not spell the acronym after it")
 def acronym_expansion_mismatch(ctx: Context) -> Iterator[Hit]:
     """Finds an English name transliterated word by word into katakana whose words cannot be the
-    letters of the acronym in parentheses after it: ``グローバル・イノベーティブ・オプティカル・アンド・ワイヤレス・ネットワークス(IOWN)``
-    has a word (グローバル, G) that IOWN has no letter for. The expansion was invented or
+    letters of the acronym in parentheses after it: ``グローバル・スマート・モビリティ・ネットワーク(SMN)``
+    has a word (グローバル, G) that SMN has no letter for. The expansion was invented or
     garbled by the translation, or belongs to another acronym.
 
     Each katakana word may stand for the English words its JMdict glosses start with, and for
     any word its first kana can begin (フ: F, H or P), so unknown names are not punished. The
     order is free (Japanese reorders names), function words (アンド, オブ) are skipped, and the
     acronym may have letters for function words the katakana leaves out (A, O, T, F, I); when
-    kanji come right before the katakana (日米メコン・パワー・パートナーシップ(JUMPP)) they may
+    kanji come right before the katakana (日米デジタル・トレード・パートナーシップ(JUDTP)) they may
     hold the other letters, and only katakana words with no letter are reported. Only
     expansions of three or more katakana words are checked: kanji expansions follow official
     Japanese names that often do not match their English acronyms (国際通貨基金(IMF)).
@@ -337,7 +337,7 @@ def acronym_expansion_mismatch(ctx: Context) -> Iterator[Hit]:
                 t.surface for t in ctx.tokenizer.tokenize(k.group())
                 if re.fullmatch(r"[ァ-ヺー]+", t.surface) and t.surface not in _KANA_FUNCTION_WORDS
             ]
-            # kanji or Latin glued before the katakana (日米メコン…(JUMPP)) may hold the other letters
+            # kanji or Latin glued before the katakana (日米デジタル…(JUDTP)) may hold the other letters
             before = seg.text[k.start() - 1 : k.start()] if k.start() else ""
             whole = not re.match(r"[\u4e00-\u9fff々A-Za-z0-9Ａ-Ｚａ-ｚ]", before)
             if len(words) < 3 or _assign([_initials(w) for w in words], letters, whole):

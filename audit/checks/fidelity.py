@@ -420,7 +420,7 @@ def _significant(value: float) -> str:
 
 def _context(text: str, start: int, end: int) -> tuple[str, str]:
     """The words around a quantity: up to six characters before it and after its unit, without
-    particles and punctuation (so 「JUMPPに」 and 「JUMPPへの」 agree)."""
+    particles and punctuation (so 「基金に」 and 「基金への」 agree)."""
     strip = re.compile(r"[、。「」（）()\s・はがをにのへとでもや約計総]")
     before = strip.sub("", text[max(0, start - 8) : start])[-6:]
     after = strip.sub("", text[end : end + 10])[:6]
@@ -432,12 +432,12 @@ def quantity_two_ways(ctx: Context) -> Iterator[Hit]:
     """Finds one quantity written with two different values, without the source:
 
     - restated in parentheses with another value in the same unit and nothing else: 「10億ドル(約1億ドル)」
-      (「1,980円(2,138円税込)」 says why it differs, and is not reported);
+      (「1,500円(1,650円税込)」 says why it differs, and is not reported);
     - the same amount in the same words twice, a power of ten apart: 「基金に29億ドルを拠出」
       and later 「基金に2.9億ドルを拠出」. A billion ↔ 億 slip in one of them is the usual cause.
       Amounts must share their significant digits (two or more: 29 and 2.9, not 1 and 10) and
-      the words just before or after them, so two different amounts of one document (患者は360人,
-      新規感染者36人) are not compared.
+      the words just before or after them, so two different amounts of one document (会員は360人,
+      新規登録36人) are not compared.
 
     Amounts are compared after normalisation (29億 = 2.9 billion, ５０％ = 50%), with units
     (ドル, 円, 人, トン, %…) that must match. Works in target-only mode; with the source, NUM001
@@ -461,7 +461,7 @@ def quantity_two_ways(ctx: Context) -> Iterator[Hit]:
         u = _UNIT.match(seg.text, q.end)
         gap = _RESTATED.fullmatch(seg.text, u.end() if u else q.end, nq.start)
         nu = _UNIT.match(seg.text, nq.end)
-        closed = nu is not None and re.match(r"\s*[)）]", seg.text[nu.end() :]) is not None  # not (2,138円税込)
+        closed = nu is not None and re.match(r"\s*[)）]", seg.text[nu.end() :]) is not None  # not (1,650円税込)
         if gap and closed and not same(q.value, nq.value):
             yield Hit(
                 f"{q.text}{unit} is restated as {nq.text}{unit} in parentheses: one of them is wrong",
