@@ -94,10 +94,15 @@ def agreement(bts: Sequence[BackTranslation]) -> float | None:
     return sum(n * a for n, a in known) / total
 
 
-def _chrf(hyp: str, ref: str) -> float:
+@lru_cache(maxsize=1)
+def _chrf_metric() -> Any:
     from sacrebleu.metrics import CHRF
 
-    return float(CHRF().sentence_score(hyp, [ref]).score) / 100.0
+    return CHRF()
+
+
+def _chrf(hyp: str, ref: str) -> float:
+    return float(_chrf_metric().sentence_score(hyp, [ref]).score) / 100.0
 
 
 def _forms(word: str) -> frozenset[str] | None:
@@ -130,7 +135,10 @@ def backtranslation_divergence(ctx: Context) -> Iterator[Hit]:
     n-best agreement (mean chrF of the alternatives against the best hypothesis) is the
     confidence: when the back-translator is unsure (agreement below 0.5) a divergence alone is
     not reported, and the evidence always carries the agreement. Items that the back-translator
-    itself lost (numbers, Latin names: its artefacts) are never blamed on the translation.
+    itself lost (numbers, Latin names: its artefacts) are never blamed on the translation. A
+    back-translator that is far from the source on most of the document (median chrF of the
+    closest hypothesis below 0.25) is no witness at all: the rule then reports nothing and the
+    report's check stage says why.
 
     Example: source "The ministers agreed to expand cooperation and to review export controls
     next year." translation 「閣僚は協力の拡大で合意した。」 back-translated "The ministers agreed
@@ -143,7 +151,7 @@ def backtranslation_divergence(ctx: Context) -> Iterator[Hit]:
     sense is beyond it: back-translations paraphrase too much for one word to be evidence.
 
     Needs a back-translator (``--backtranslate``: an Argos package, a CTranslate2 model, or a file
-    of back-translations made elsewhere); n-best agreement needs ``--n-best 2`` or more.
+    of back-translations made elsewhere); n-best agreement comes with ``--nbest`` (default 3).
     """
     assert ctx.source is not None and ctx.backtranslation is not None
     pairs = list(_with_hypotheses(ctx))
