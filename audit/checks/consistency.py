@@ -340,12 +340,15 @@ def acronym_expansion_mismatch(ctx: Context) -> Iterator[Hit]:
             # kanji or Latin glued before the katakana (日米デジタル…(JUDTP)) may hold the other letters
             before = seg.text[k.start() - 1 : k.start()] if k.start() else ""
             whole = not re.match(r"[\u4e00-\u9fff々A-Za-z0-9Ａ-Ｚａ-ｚ]", before)
-            if len(words) < 3 or _assign([_initials(w) for w in words], letters, whole):
+            if len(words) < 3:
+                continue
+            initials = {w: _initials(w) for w in words}
+            if _assign([initials[w] for w in words], letters, whole):
                 continue
             yield Hit(
                 f"「{k.group().strip('・ ')}」 cannot spell {acronym}: its words stand for "
-                + " ".join(f"{w}({'/'.join(sorted(_initials(w)))})" for w in words),
+                + " ".join(f"{w}({'/'.join(sorted(initials[w]))})" for w in words),
                 target=ctx.span(seg, k.start(), m.end()),
-                evidence={"acronym": acronym, "words": {w: sorted(_initials(w)) for w in words}},
+                evidence={"acronym": acronym, "words": {w: sorted(initials[w]) for w in words}},
                 suggestion=f"check what {acronym} stands for and render that (or keep {acronym} alone)",
             )
