@@ -505,6 +505,8 @@ def _rule(code: str) -> int:
         _err(f"unknown check code '{code}'{hint}")
         return EXIT_USAGE
     needs = ", ".join(sorted(r.needs)) or "nothing beyond the translation"
+    if r.func is None:
+        needs = "reported by the framework after the checks have run"
     sys.stdout.write(f"{r.code} {r.name} (default severity: {r.severity.value}; needs: {needs})\n\n{r.doc}\n")
     return EXIT_OK
 

@@ -173,9 +173,16 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     findings, runs = run_rules(ctx, rules, cfg.severity)
     suppressed_count = 0
     if cfg.suppressions:
-        from audit.checks.suppress import apply_suppressions, load_suppressions
+        from audit.checks.base import override_for
+        from audit.checks.suppress import STALE, apply_suppressions, load_suppressions
+        from audit.model import Severity
 
-        kept, suppressed, stale = apply_suppressions(findings, load_suppressions(cfg.suppressions))
+        overrides = {k: Severity(v) for k, v in (cfg.severity or {}).items()}
+        kept, suppressed, stale = apply_suppressions(
+            findings, load_suppressions(cfg.suppressions), severity=override_for(STALE.code, overrides)
+        )
+        if STALE not in rules:  # --ignore SUP or a select that leaves it out
+            stale = []
         suppressed_count = len(suppressed)
         findings = [replace(f, id=f"F{i:04d}") for i, f in enumerate(kept + stale, 1)]
     said = [r for r in runs if r.reason]

@@ -155,6 +155,9 @@ def test_rules_and_rule_docs(cli):
     assert r.code == 0 and "GRB001" in r.out and "NUM001" in r.out
     r = cli("rule", "dup001")
     assert r.code == 0 and "headings" in r.out
+    assert "SUP001" in cli("rules").out  # reported by the framework, documented like any check
+    r = cli("rule", "sup001")
+    assert r.code == 0 and "stale-suppression" in r.out and "fingerprint" in r.out
     r = cli("rule", "GRB01")
     assert r.code == 2 and "did you mean" in r.err
 
@@ -204,6 +207,8 @@ def test_suppressions_need_a_reason_and_stale_ones_are_reported(cli, tmp_path):
     codes = [f["code"] for f in after["findings"]]
     assert "GRB001" not in codes and codes.count("SUP001") == 1
     assert "suppressed" in next(s for s in after["stages"] if s["name"] == "check")["reason"]
+    ignored = cli("check", p, "--format", "json", "--suppressions", sup, "--ignore", "SUP").json()
+    assert not [f for f in ignored["findings"] if f["code"] in ("SUP001", "GRB001")]
     sup.write_text(f'[[suppress]]\nfingerprint = "{fp}"\n')
     r = cli("check", p, "--suppressions", sup)
     assert r.code == 2 and "no reason" in r.err

@@ -38,7 +38,7 @@ class Rule:
     summary: str
     doc: str
     needs: frozenset[str]
-    func: Callable[[Context], Iterable[Hit]]
+    func: Callable[[Context], Iterable[Hit]] | None  # None: the framework itself reports it (SUP001)
 
     @property
     def family(self) -> str:
@@ -66,6 +66,16 @@ def rule(
         return func
 
     return register
+
+
+def framework_rule(code: str, name: str, severity: Severity, summary: str, doc: str) -> Rule:
+    """Register a code that the framework reports itself rather than a check function (stale
+    suppressions): listed and documented by ``audit rules``, selectable and re-rankable like any
+    other, never run by :func:`run_rules`."""
+    if code in REGISTRY:
+        raise ValueError(f"duplicate rule code {code}")
+    REGISTRY[code] = Rule(code, name, severity, summary, _dedent(doc), frozenset(), None)
+    return REGISTRY[code]
 
 
 def _dedent(text: str) -> str:
@@ -177,6 +187,8 @@ def run_rules(ctx: Context, rules: Iterable[Rule], severity_overrides: Mapping[s
     runs: list[RuleRun] = []
     overrides = {k: Severity(v) for k, v in (severity_overrides or {}).items()}
     for r in rules:
+        if r.func is None:
+            continue
         missing = r.needs - have
         if missing:
             runs.append(RuleRun(r, False, "needs " + ", ".join(sorted(missing))))
@@ -196,8 +208,13 @@ def run_rules(ctx: Context, rules: Iterable[Rule], severity_overrides: Mapping[s
     return numbered, runs
 
 
+def override_for(code: str, overrides: Mapping[str, Severity]) -> Severity | None:
+    """The configured severity of a code: the longest matching prefix wins."""
+    return next((s for p, s in sorted(overrides.items(), key=lambda kv: -len(kv[0])) if code.startswith(p)), None)
+
+
 def _findings(r: Rule, hits: Iterable[Hit], overrides: Mapping[str, Severity]) -> Iterator[Finding]:
-    sev = next((s for p, s in sorted(overrides.items(), key=lambda kv: -len(kv[0])) if r.code.startswith(p)), None)
+    sev = override_for(r.code, overrides)
     for hit in hits:
         yield Finding(
             code=r.code,

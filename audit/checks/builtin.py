@@ -1,3 +1,3 @@
 """Importing this module registers every built-in rule."""
 
-from audit.checks import backtranslation, consistency, duplication, fidelity, garbled, glossary, names, untranslated  # noqa: F401
+from audit.checks import backtranslation, consistency, duplication, fidelity, garbled, glossary, names, suppress, untranslated  # noqa: F401

@@ -17,8 +17,34 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from audit.checks.base import framework_rule
 from audit.errors import UsageError
 from audit.model import Finding, Severity
+
+STALE = framework_rule(
+    "SUP001",
+    "stale-suppression",
+    Severity.MINOR,
+    "A suppression in the suppression file matches no finding",
+    """Finds entries of the suppression file (``--suppressions``, or ``suppressions`` in the
+    configuration) whose fingerprint matches no finding of this run, or matches one of another
+    code than the entry names.
+
+    A suppression records that a reviewer looked at a finding and accepted the text, with the
+    reason why. When the translation is edited, the finding (and so its fingerprint) goes away
+    and the entry silences nothing; left in place it would hide a new finding that happened to
+    get the same fingerprint, and the file would no longer say what was reviewed. Reporting it
+    keeps the file honest, as linters report unused ``noqa`` comments.
+
+    Example: a file with ``fingerprint = "3f2a9c0d1e4b5a67"``, ``code = "CON001"`` and a reason,
+    run on a translation where both spellings were unified: SUP001 names the fingerprint and the
+    reason, and suggests removing the entry.
+
+    Options: select or ignore it like any code (``--ignore SUP``), or change its severity in
+    the configuration. It is reported by the framework after all checks have run, so it needs
+    nothing but the suppression file.
+    """,
+)
 
 
 @dataclass(frozen=True)
@@ -53,8 +79,11 @@ def load_suppressions(path: str | Path) -> list[Suppression]:
     return out
 
 
-def apply_suppressions(findings: Iterable[Finding], suppressions: list[Suppression]) -> tuple[list[Finding], list[Finding], list[Finding]]:
-    """Split findings into (kept, suppressed) and return SUP001 findings for stale suppressions."""
+def apply_suppressions(
+    findings: Iterable[Finding], suppressions: list[Suppression], *, severity: Severity | None = None
+) -> tuple[list[Finding], list[Finding], list[Finding]]:
+    """Split findings into (kept, suppressed) and return SUP001 findings for stale suppressions
+    (with ``severity`` when the configuration overrides SUP001's default)."""
     by_fp = {s.fingerprint: s for s in suppressions}
     used: set[str] = set()
     kept, suppressed = [], []
@@ -67,8 +96,8 @@ def apply_suppressions(findings: Iterable[Finding], suppressions: list[Suppressi
             kept.append(f)
     stale = [
         Finding(
-            code="SUP001",
-            severity=Severity.MINOR,
+            code=STALE.code,
+            severity=severity or STALE.severity,
             message=f"stale suppression: no finding has fingerprint {s.fingerprint}",
             evidence={"fingerprint": s.fingerprint, "reason": s.reason, "code": s.code},
             suggestion="remove it from the suppression file",
