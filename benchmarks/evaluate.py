@@ -86,6 +86,7 @@ def main() -> int:
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"))
     ap.add_argument("--rate", type=float, default=0.5, help="share of pairs that get an injected error")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--only", choices=list(EXPECTED), help="inject this error type only (a larger sample of it)")
     args = ap.parse_args()
     data = Path(args.data)
     if not (data / "source.en").is_file():
@@ -94,7 +95,7 @@ def main() -> int:
     src = (data / "source.en").read_text(encoding="utf-8").splitlines()
     ref = (data / "reference.ja").read_text(encoding="utf-8").splitlines()
     rng = random.Random(args.seed)
-    kinds = list(EXPECTED)
+    kinds = [args.only] if args.only else list(EXPECTED)
     labels: list[str | None] = []
     tgt: list[str] = []
     for en, ja in zip(src, ref):

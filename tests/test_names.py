@@ -127,3 +127,23 @@ def test_implausible_katakana_is_flagged_without_the_source(cli, tmp_path):
     ok.write_text("ハリントン氏はオレンジゾーンでソーシャルメディアユーザーと話した。ベラミー氏も来た。\n", encoding="utf-8")
     res = cli("check", ok, "--select", "NAM002", "--format", "json")
     assert res.json()["findings"] == []
+
+
+@pytest.mark.parametrize(
+    "word, text, strict, with_readings",
+    [
+        ("controlled", "輸出を規制した", True, True),  # Snowball stem of the gloss, kanji stem of the form
+        ("regulations", "新しい規制が導入された", True, True),
+        ("already", "すでに終わった", False, True),  # 既に written in kana: only the readings see it
+        ("already", "会議は始まった", False, False),
+        ("xyzzy", "何か", None, None),  # not in JMdict: cannot witness either way
+    ],
+)
+def test_english_words_are_witnessed_in_the_translation_through_jmdict(word, text, strict, with_readings):
+    from audit.lexicon.names import EnJaIndex, to_katakana
+
+    index = EnJaIndex.shared()
+    if not index.index:
+        pytest.skip("jamdict-data is not installed")
+    assert index.found(word, to_katakana(text)) is strict
+    assert index.found(word, to_katakana(text), readings=True) is with_readings

@@ -205,8 +205,11 @@ def _diverging(ctx: Context, p: _Pair) -> Iterator[Hit]:
     z = (math.log(max(len(t_text), 1) / max(len(s_text), 1)) - LOG_RATIO_MEAN) / LOG_RATIO_SD
     bt_words = {w for h in hyps for w in re.findall(r"[A-Za-z]+", h)}
     bt_stems = {_stem(w) for w in bt_words}
+    from audit.lexicon.names import to_katakana
+
     t_norm = unicodedata.normalize("NFKC", t_text)
     t_upper = t_norm.upper()
+    t_kana = to_katakana(t_norm)
     artefacts = " ".join(a for b in found for a in b.artefacts).lower()
     # Each content word: True when missing (JMdict knows it, and neither the back-translation nor
     # the translation carries it), False when carried, None when the dictionary cannot witness.
@@ -218,7 +221,7 @@ def _diverging(ctx: Context, p: _Pair) -> Iterator[Hit]:
         elif forms is None or w.text.lower() in artefacts:
             missing.append(None)
         else:
-            missing.append(not any(f in t_norm for f in forms))
+            missing.append(not any(f in t_kana for f in forms))
     best_run, best_count = (0, 0), 0
     k = 0
     while k < len(words):

@@ -21,11 +21,11 @@ from functools import lru_cache
 
 _SMALL = str.maketrans("ァィゥェォャュョヮヵヶッ", "アイウエオヤユヨワカケ ")
 _V = {"ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴ": "ブ"}
-_HIRA_TO_KATA = {chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)}
+_HIRA_TO_KATA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
 
 
 def to_katakana(text: str) -> str:
-    return "".join(_HIRA_TO_KATA.get(ch, ch) for ch in unicodedata.normalize("NFKC", text))
+    return unicodedata.normalize("NFKC", text).translate(_HIRA_TO_KATA)
 
 
 _ROWS = {
@@ -301,48 +301,83 @@ def katakana_glosses(word: str) -> tuple[str, ...]:
 class EnJaIndex:
     """English word → Japanese forms, from JMdict's English glosses (glosses of up to three words).
 
-    A Japanese form is kept as its kanji stem (強化する → 強化, 食べる → 食) when it has kanji, so
-    inflected uses still match; kana-only words are kept whole. Built once per process from the
-    jamdict SQLite file (about 2 s); empty when jamdict-data is not installed.
+    Words are keyed by their Snowball stem, so "controls", "controlled" and "controlling" share
+    one entry. A Japanese form is kept as its kanji stem (強化する → 強化, 食べる → 食) when it
+    has kanji, so inflected uses still match; kana-only words are kept whole, and the first two
+    kana spellings of words with kanji are kept apart (``readings``: a translation may write 綺麗
+    as きれい, but short kana strings also match by chance). Kana is stored in katakana, and text
+    is compared after :func:`to_katakana`, so hiragana and katakana spellings meet. Built once per
+    process from the jamdict SQLite file (about 3 s); empty when jamdict-data is not installed.
     """
 
     STOP = frozenset("a an the of to in on at for by with from and or as be is are was were it its this that these those not no".split())
 
     def __init__(self, path: str | None):
         self.index: dict[str, frozenset[str]] = {}
+        self.readings: dict[str, frozenset[str]] = {}  # kana spellings of the words that have kanji
         if path is None:
             return
+        from snowballstemmer import stemmer
+
+        stem = lru_cache(maxsize=None)(stemmer("english").stemWord)
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            forms: dict[int, list[str]] = {}
+            kanji: dict[int, list[str]] = {}
             for idseq, text in db.execute("SELECT idseq, text FROM Kanji"):
-                forms.setdefault(idseq, []).append(text)
+                kanji.setdefault(idseq, []).append(text)
+            kana: dict[int, list[str]] = {}
             for idseq, text in db.execute("SELECT idseq, text FROM Kana"):
-                if idseq not in forms or not any(_KANJI_RE.search(f) for f in forms[idseq]):
-                    forms.setdefault(idseq, []).append(text)
+                kana.setdefault(idseq, []).append(text)
+            keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
             building: dict[str, set[str]] = {}
+            spelled: dict[str, set[str]] = {}
+            paren, word_re, stop = re.compile(r"\(.*?\)"), re.compile(r"[a-z]+"), self.STOP
             for idseq, gloss in db.execute("SELECT s.idseq, g.text FROM SenseGloss g JOIN Sense s ON g.sid = s.ID"):
-                words = [w for w in re.findall(r"[a-z]+", re.sub(r"\(.*?\)", " ", gloss.lower())) if w not in self.STOP]
+                words = [w for w in word_re.findall(paren.sub(" ", gloss.lower())) if w not in stop]
                 if not words or len(words) > 3:
                     continue
-                keys = {k for k in (_stem_form(f) for f in forms.get(idseq, [])[:3]) if k}
+                if idseq not in keys:
+                    readings = frozenset(to_katakana(r) for r in kana.get(idseq, [])[:2] if len(r) >= 2)
+                    if idseq in kanji:
+                        keys[idseq] = (frozenset(to_katakana(k) for k in (_stem_form(f) for f in kanji[idseq][:3]) if k), readings)
+                    else:
+                        keys[idseq] = (readings, frozenset())
+                main, extra = keys[idseq]
                 for w in words:
-                    building.setdefault(w, set()).update(keys)
+                    st = stem(w)
+                    building.setdefault(st, set()).update(main)
+                    if extra:
+                        spelled.setdefault(st, set()).update(extra)
         finally:
             db.close()
+        self._stem = stem
         self.index = {w: frozenset(k) for w, k in building.items()}
+        self.readings = {w: frozenset(k) for w, k in spelled.items()}
 
     @classmethod
     @lru_cache(maxsize=1)
     def shared(cls) -> EnJaIndex:
         return cls(_jamdict_path())
 
-    def forms(self, word: str) -> frozenset[str] | None:
-        """Japanese forms of an English word (tried with common suffixes removed); None: not in JMdict."""
-        found: set[str] = set()
-        for s in _english_stems(word.lower()):
-            found |= self.index.get(s, frozenset())
-        return frozenset(found) if found else None
+    def forms(self, word: str, *, readings: bool = False) -> frozenset[str] | None:
+        """Japanese forms of an English word, with kana as katakana (see :meth:`found`);
+        with ``readings``, also the kana spellings of its kanji words. None: not in JMdict."""
+        if not self.index:
+            return None
+        st = self._stem(word.lower())
+        found = self.index.get(st, frozenset())
+        if readings:
+            found = found | self.readings.get(st, frozenset())
+        return found or None
+
+    def found(self, word: str, kana_text: str, *, readings: bool = False) -> bool | None:
+        """Whether a Japanese form of ``word`` occurs in ``kana_text`` (a text passed through
+        :func:`to_katakana`); None when JMdict does not know the word. ``readings`` also accepts
+        a kanji word written in kana: more words are witnessed, a little less strictly."""
+        forms = self.forms(word, readings=readings)
+        if forms is None:
+            return None
+        return any(f in kana_text for f in forms)
 
 
 _KANJI_RE = re.compile(r"[\u4e00-\u9fff々]")
@@ -353,14 +388,6 @@ def _stem_form(form: str) -> str | None:
     if m:
         return m.group(1)
     return form if len(form) >= 2 else None
-
-
-def _english_stems(w: str) -> list[str]:
-    out = [w]
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", ""), ("ers", "er"), ("ation", "ate")):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            out.append(w[: -len(suffix)] + repl)
-    return out
 
 
 class KatakanaModel:
