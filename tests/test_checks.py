@@ -125,10 +125,29 @@ def test_number_mismatch(en, ja, severity):
         ("He became the ninth chancellor.", "彼は9人目の首相となった。"),
         ("A multibillion deal was signed.", "数10億ドルの契約が結ばれた。"),  # 数 makes it vague
         ("Tap the menu (3 horizontal lines).", "メニュー（横線三本）をタップする。"),
+        ("The senator tweeted in July.", "上院議員は７月にツイートした。"),  # June and July are not abbreviations
+        ("Choose 4x3 or 16x9 screens.", "４ｘ３または16 x ９の画面を選ぶ。"),  # dimensions
+        ("We have over 6 decades of experience.", "60年以上の経験があります。"),
+        ("The VP−730 has 9 inputs.", "VP-730には9つの入力がある。"),  # a code, whatever the dash
+        ("The vote is less than a fortnight away.", "投票まで２週間を切った。"),
+        ("He gave tequila to his teenage son.", "彼は10代の息子にテキーラを与えた。"),
     ],
 )
 def test_number_equivalences_are_not_flagged(en, ja):
     assert not pair_findings([en], [ja], "NUM001")
+
+
+@pytest.mark.parametrize(
+    "en, ja, source_text",
+    [
+        ("The senator tweeted in July.", "上院議員は８月にツイートした。", "July"),
+        ("Choose 4x3 or 16x9 screens.", "４ｘ３または16 x 10の画面を選ぶ。", "9"),
+        ("We have over 6 decades of experience.", "6年以上の経験があります。", "6 decades"),
+    ],
+)
+def test_changed_months_dimensions_and_decades_are_flagged(en, ja, source_text):
+    found = pair_findings([en], [ja], "NUM001")
+    assert found and found[0].source.text == source_text
 
 
 def test_dropped_clause_is_found_by_dictionary_coverage():

@@ -26,7 +26,8 @@ class Quantity:
 
 _EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12}
 _EN_NUM = re.compile(
-    r"(?<![\w.,])(?<![A-Za-z]-)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:st|nd|rd|th)?"
+    # not inside a word or a code (G7, VP-730), except the second side of a dimension (4x3, 16×9)
+    r"(?:(?<![\w.,])|(?<=\d[x×]))(?<![A-Za-z][-‐‑−])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:st|nd|rd|th)?"
     r"(?:\s?(thousand|million|billion|trillion|bn|mn|tn|[km])\b)?",
     re.IGNORECASE,
 )
@@ -52,15 +53,17 @@ _MONTHS = {
     for m in names
 }
 # Abbreviated months only before a number (Apr. 10); full names anywhere (10 April, in December).
+_FULL_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 _MONTH_RE = re.compile(
-    r"\b(?:(" + "|".join(m for m in _MONTHS if len(m) <= 4 and m != "may") + r")\b\.?(?=\s*\d)|("
-    + "|".join(m.capitalize() for m in _MONTHS if len(m) > 4 or m == "may") + r")\b)",
+    r"\b(?:(" + "|".join(m for m in _MONTHS if m not in _FULL_MONTHS) + r")\b\.?(?=\s*\d)|("
+    + "|".join(m.capitalize() for m in _FULL_MONTHS) + r")\b)",
     re.IGNORECASE,
 )
 _WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "dozen": 12, "hundred": 100, "thousand": 1000,
     "once": 1, "twice": 2, "quarter": 4, "half": 2, "week": 7, "weekly": 7, "fortnight": 14, "decade": 10, "century": 100,
+    "teen": 10, "teens": 10, "teenage": 10, "teenager": 10, "teenagers": 10,  # 10代
     "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
     # vague or implied quantities a translator may write as digits: a couple → 2, fully → 100%,
     # round the clock → 24時間
@@ -109,7 +112,17 @@ def english_quantities(text: str) -> list[Quantity]:
     for m in _WORD_RE.finditer(text):
         w = m.group().lower()
         out.append(Quantity(float(_WORDS.get(w, _ORDINAL_WORDS.get(w, 0))), m.start(), m.end(), m.group(), soft=True))
+        if w == "fortnight":  # ２週間 as often as 14日
+            out.append(Quantity(2.0, m.start(), m.end(), m.group(), soft=True))
+    for m in _DECADES.finditer(text):  # 6 decades: 60年 (or 6つの十年)
+        k = next((i for i, q in enumerate(out) if q.start == m.start() and not q.soft), None)
+        if k is not None:
+            out[k] = Quantity(out[k].value * 10, m.start(), m.end(), m.group())
+            out.append(Quantity(float(m.group(1)), m.start(), m.end(), m.group(), soft=True))
     return out
+
+
+_DECADES = re.compile(r"\b(\d+)\s+decades\b", re.IGNORECASE)
 
 
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "両": 2}
@@ -121,8 +134,8 @@ _COUNTERS = "人回年月日件億万兆千つ割倍度社名国カヶヵ番時�
 # a longer one (no "8" out of "85mph" by backtracking).
 _LATIN_UNITS = r"(?:GB|MB|KB|TB|GHz|MHz|kWh|kW|MW|GW|mph|km|kg|mg|cm|mm|ml|ft|lb|oz)s?(?![A-Za-z])"
 _JA_NUM = re.compile(
-    r"(?<![A-Za-z0-9.])(?<![A-Za-z]-)(\d+(?:,\d{3})*(?:\.\d+)?|[〇一二三四五六七八九十百千]+)"
-    rf"(?:(?={_LATIN_UNITS})|(?![A-Za-z0-9]|\.\d))\s*([万億兆千]?)"
+    r"(?:(?<![A-Za-z0-9.])|(?<=\d[x×]))(?<![A-Za-z][-‐‑−])(\d+(?:,\d{3})*(?:\.\d+)?|[〇一二三四五六七八九十百千]+)"
+    rf"(?:(?={_LATIN_UNITS})|(?=[x×]\d)|(?![A-Za-z0-9]|\.\d))\s*([万億兆千]?)"
 )
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
 _ERA_RE = re.compile(r"(令和|平成|昭和|大正|明治)\s*(\d+|元)\s*年")
