@@ -75,6 +75,16 @@ def test_duplicated_sentence_but_not_repeated_headings():
     assert not target_findings(headings, "DUP001")
 
 
+def test_a_repeat_that_mirrors_the_source_is_not_a_duplication():
+    ja = ["大型商品は国際追跡便で、翌営業日に発送いたします。", "大型商品は国際書留便で、翌営業日に発送いたします。"]
+    repetitive = ["Large items ship by International Tracked on the next working day.",
+                  "Large items ship by International Signed on the next working day."]
+    assert not pair_findings(repetitive, ja, "DUP001")  # list items of the source, rendered faithfully
+    varied = ["Large items ship by International Tracked on the next working day.",
+              "Small parcels go by standard post and arrive within a week."]
+    assert len(pair_findings(varied, ja, "DUP001")) == 1  # the source does not repeat: the translation does
+
+
 def test_katakana_variants_suggest_the_dominant_spelling():
     doc = "プリンターを使う。プリンターが壊れた。プリンタを直す。"
     found = target_findings(doc, "CON001")
@@ -158,6 +168,20 @@ def test_dropped_clause_is_found_by_dictionary_coverage():
     assert len(found) == 1 and "export controls" in found[0].evidence["stretch"]
     assert not pair_findings([en], [dropped], "LEN001")  # the length alone does not show it
     assert not pair_findings([en], [full], "OMI002")
+
+
+def test_dropped_clause_is_found_by_matching_clauses_to_chunks():
+    from audit.embedders import resolve_embedder
+
+    embedder = resolve_embedder(None)
+    en = "The council approved the budget, which includes new funds for rural schools, after a long debate."
+    dropped = "長い議論の末に、市議会は本年度の予算案を賛成多数で正式に承認した。"  # short (z -1.6), not absurdly so
+    found = pair_findings([en], [dropped], "OMI004", embedder)
+    assert len(found) == 1 and found[0].source.text == "includes new funds for rural schools"
+    ev = found[0].evidence
+    assert ev["similarity"] < 0.2 and ev["closest_chunk"] in dropped and ev["z"] < -1.5
+    full = "議会は長い議論の末、農村部の学校向け新資金を含む予算を承認した。"  # as short, but complete
+    assert not pair_findings([en], [full], "OMI004", embedder)
 
 
 @pytest.mark.parametrize(

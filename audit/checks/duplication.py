@@ -42,12 +42,16 @@ def duplicated_sentence(ctx: Context) -> Iterator[Hit]:
     Not flagged, because they are not errors: headings and titles repeated by the page layout
     (a page title shown again as the article heading), list items that share a pattern, and
     short sentences (under 20 characters, such as repeated instructions), which repeat legitimately.
+    With the source, a repeat that mirrors the source is not flagged either: when the two
+    sentences translate two source sentences that are themselves as alike, the translation is
+    faithful to a repetitive original (list items, a repeated notice).
     Options: ``threshold`` (bigram containment, default 0.8), ``window`` (sentences, default 2).
     """
     threshold = float(ctx.options.get("DUP001.threshold", 0.8))
     window = int(ctx.options.get("DUP001.window", 2))
     segs = [s for s in ctx.target.segments if s.kind == "text"]
     norms = [_norm(s.text) for s in segs]
+    source_of = _source_texts(ctx)
     for j, seg in enumerate(segs):
         if len(norms[j]) < 20:
             continue
@@ -58,6 +62,9 @@ def duplicated_sentence(ctx: Context) -> Iterator[Hit]:
             score = containment(norms[i], norms[j])
             if score < threshold:
                 continue
+            a, b = source_of.get(prev.id), source_of.get(seg.id)
+            if a is not None and b is not None and a[0] != b[0] and containment(a[1], b[1]) >= threshold:
+                continue  # the source repeats itself just as much
             # Report the shorter copy: it is the one to delete.
             dup, other = (prev, seg) if len(norms[i]) <= len(norms[j]) else (seg, prev)
             yield Hit(
@@ -68,6 +75,19 @@ def duplicated_sentence(ctx: Context) -> Iterator[Hit]:
                 severity=Severity.MAJOR if norms[i] == norms[j] else None,
             )
             break
+
+
+def _source_texts(ctx: Context) -> dict[int, tuple[tuple[int, ...], str]]:
+    """Target sentence id → (its source sentence ids, their normalised text), in source mode."""
+    if ctx.source is None or not ctx.alignment:
+        return {}
+    out = {}
+    for bead in ctx.alignment:
+        if bead.source and bead.target:
+            text = _norm(" ".join(ctx.source.segments[i].text for i in bead.source))
+            for j in bead.target:
+                out[j] = (bead.source, text)
+    return out
 
 
 @rule("DUP002", "repeated-phrase", Severity.MAJOR, "A phrase is immediately followed by a copy of itself")
