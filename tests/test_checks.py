@@ -141,6 +141,9 @@ def test_number_mismatch(en, ja, severity):
         ("The VP−730 has 9 inputs.", "VP-730には9つの入力がある。"),  # a code, whatever the dash
         ("The vote is less than a fortnight away.", "投票まで２週間を切った。"),
         ("He gave tequila to his teenage son.", "彼は10代の息子にテキーラを与えた。"),
+        ("The budget for FY2024 was approved.", "2024年度予算が承認された。"),
+        ("The law took effect in Reiwa 6.", "法律は令和6年に施行された。"),
+        ("Twenty-five people came.", "25人が来た。"),
     ],
 )
 def test_number_equivalences_are_not_flagged(en, ja):
@@ -153,9 +156,11 @@ def test_number_equivalences_are_not_flagged(en, ja):
         ("The senator tweeted in July.", "上院議員は８月にツイートした。", "July"),
         ("Choose 4x3 or 16x9 screens.", "４ｘ３または16 x 10の画面を選ぶ。", "9"),
         ("We have over 6 decades of experience.", "6年以上の経験があります。", "6 decades"),
+        ("The budget for FY2024 was approved.", "2025年度予算が承認された。", "FY2024"),
+        ("The law took effect in Reiwa 6.", "法律は令和5年に施行された。", "Reiwa 6"),
     ],
 )
-def test_changed_months_dimensions_and_decades_are_flagged(en, ja, source_text):
+def test_changed_months_dimensions_decades_and_years_are_flagged(en, ja, source_text):
     found = pair_findings([en], [ja], "NUM001")
     assert found and found[0].source.text == source_text
 

@@ -1,7 +1,9 @@
 """Numbers on both sides, normalised to values: 29億ドル and $2.9 billion are both 2.9e9.
 
 English: digits with thousands separators and decimals, thousand/million/billion/trillion
-(and k/m/bn), percent, month names (April → 4), ordinals (10th). Japanese: Arabic and
+(and k/m/bn), percent, month names (April → 4), ordinals (10th), dimensions (4x3), fiscal
+years (FY2024), era years (Reiwa 6 → 2024), decades (6 decades → 60), number words
+(twenty-five: they may justify a value, never required). Japanese: Arabic and
 full-width digits, kanji numerals before a counter, 万/億/兆 (also chained: 1兆2000億),
 割 (3割 → 30), ％, era years (令和6年 → 2024).
 """
@@ -59,7 +61,8 @@ _MONTH_RE = re.compile(
     + "|".join(m.capitalize() for m in _FULL_MONTHS) + r")\b)",
     re.IGNORECASE,
 )
-_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _ORDINAL_WORDS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "dozen": 12, "hundred": 100, "thousand": 1000,
     "once": 1, "twice": 2, "quarter": 4, "half": 2, "week": 7, "weekly": 7, "fortnight": 14, "decade": 10, "century": 100,
@@ -71,6 +74,12 @@ _ORDINAL_WORDS = {
     "fully": 100, "totally": 100, "completely": 100, "entirely": 100, "clock": 24,
 }  # fmt: skip
 _WORD_RE = re.compile(r"\b(" + "|".join([*_WORDS, *_ORDINAL_WORDS]) + r")\b", re.IGNORECASE)
+# twenty, forty-five: compound number words (soft, like the others)
+_TENS_RE = re.compile(r"\b(" + "|".join(_TENS) + r")(?:[-\s](one|two|three|four|five|six|seven|eight|nine))?\b", re.IGNORECASE)
+# fiscal years (FY2024, FY24 → 2024年度) and Japanese era years written in English (Reiwa 6 → 2024)
+_FISCAL_RE = re.compile(r"\bFY\s?'?(\d{4}|\d{2})\b")
+_EN_ERAS = {"reiwa": 2018, "heisei": 1988, "showa": 1925, "taisho": 1911, "meiji": 1867}
+_EN_ERA_RE = re.compile(r"\b(Reiwa|Heisei|Showa|Sh[oō]wa|Taish[oō]|Meiji)\s+(\d{1,2})\b")
 
 
 _IDIOMS = re.compile(r"\b24/7\b|\b24-7\b")
@@ -114,6 +123,17 @@ def english_quantities(text: str) -> list[Quantity]:
         out.append(Quantity(float(_WORDS.get(w, _ORDINAL_WORDS.get(w, 0))), m.start(), m.end(), m.group(), soft=True))
         if w == "fortnight":  # ２週間 as often as 14日
             out.append(Quantity(2.0, m.start(), m.end(), m.group(), soft=True))
+    for m in _TENS_RE.finditer(text):
+        value = _TENS[m.group(1).lower()] + (_WORDS[m.group(2).lower()] if m.group(2) else 0)
+        out.append(Quantity(float(value), m.start(), m.end(), m.group(), soft=True))
+    for m in _FISCAL_RE.finditer(text):
+        year = int(m.group(1))
+        out.append(Quantity(float(year if year >= 1000 else 2000 + year), m.start(), m.end(), m.group()))
+    for m in _EN_ERA_RE.finditer(text):
+        era = m.group(1).lower().replace("ō", "o")
+        k = next((i for i, q in enumerate(out) if q.start == m.start(2) and not q.soft), None)
+        if k is not None:
+            out[k] = Quantity(float(_EN_ERAS[era] + int(m.group(2))), m.start(), m.end(), m.group())
     for m in _DECADES.finditer(text):  # 6 decades: 60年 (or 6つの十年)
         k = next((i for i, q in enumerate(out) if q.start == m.start() and not q.soft), None)
         if k is not None:
