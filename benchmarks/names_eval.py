@@ -8,7 +8,8 @@ katakana of the reference that renders a name of the source:
   (a different entity).
 
 The mangled documents are also audited without their source, where only NAM002 (implausible
-katakana) can see a misspelling.
+katakana) can see a misspelling. NAM003 (an organisation rendered as another one) is measured
+on JMnedict entity pairs in template sentences (``entity_swaps``): WMT22 names few of them.
 
 Run: ``python benchmarks/names_eval.py [--seed 7]`` (skips when ../shared/data is absent).
 """
@@ -34,11 +35,11 @@ from audit.model import Bead  # noqa: E402
 KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
 
 
-def flagged(src: list[str], tgt: list[str]) -> set[int]:
+def flagged(src: list[str], tgt: list[str], codes: tuple[str, ...] = ("NAM",)) -> set[int]:
     sdoc = document_from_text("\n".join(src), "en", presegmented=True)
     tdoc = document_from_text("\n".join(tgt), "ja", presegmented=True)
     ctx = Context(target=tdoc, source=sdoc, alignment=tuple(Bead((i,), (i,)) for i in range(len(src))))
-    findings, _ = run_rules(ctx, select_rules(("NAM",)))
+    findings, _ = run_rules(ctx, select_rules(codes))
     return {tdoc.segment_at(f.target.start).id for f in findings if f.target}
 
 
@@ -47,6 +48,29 @@ def flagged_target_only(tgt: list[str]) -> set[int]:
     tdoc = document_from_text("\n".join(tgt), "ja", presegmented=True)
     findings, _ = run_rules(Context(target=tdoc), select_rules(("NAM002",)))
     return {tdoc.segment_at(f.target.start).id for f in findings if f.target}
+
+
+def entity_swaps(rng: random.Random, n: int = 300) -> dict[str, object]:
+    """NAM003 on organisations swapped for a sibling: pairs of JMnedict entities sharing their
+    first English word and first two characters (三菱商事 / 三菱重工業), each English name in a
+    template sentence whose translation holds the right form, then the sibling's form."""
+    from audit.lexicon.names import EntityIndex
+
+    index = EntityIndex.shared()
+    pairs = []
+    for key, own in sorted(index.forms.items()):
+        for other in index.siblings(key):
+            written = sorted(f for f in index.forms[other] if f not in own and any(f[:2] == g[:2] for g in own))
+            if written:
+                pairs.append((key, sorted(own)[0], rng.choice(written)))
+    if not pairs:
+        return {"skipped": "jamdict-data not installed"}
+    sample = rng.sample(pairs, min(n, len(pairs)))
+    src = [f"Officials from {index.display.get(k, k)} attended the meeting on Tuesday." for k, _, _ in sample]
+    right = [f"火曜日の会合には{g}の担当者が出席した。" for _, g, _ in sample]
+    swapped = [f"火曜日の会合には{b}の担当者が出席した。" for _, _, b in sample]
+    found, clean = flagged(src, swapped, ("NAM003",)), flagged(src, right, ("NAM003",))
+    return {"pairs": len(sample), "recall": round(len(found) / len(sample), 3), "right_form_flagged": len(clean)}
 
 
 def name_runs(en: str, ja: str, vocab: frozenset[str]) -> list[tuple[str, str]]:
@@ -143,6 +167,7 @@ def main() -> int:
             "false_alarm_rate": round(target_only_clean / clean_total, 4),
             "mangle_recall": round(target_only_hit / max(results["mangle"]["injected"], 1), 3),
         },
+        "NAM003_sibling_entities": entity_swaps(rng),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

@@ -147,3 +147,27 @@ def test_english_words_are_witnessed_in_the_translation_through_jmdict(word, tex
         pytest.skip("jamdict-data is not installed")
     assert index.found(word, to_katakana(text)) is strict
     assert index.found(word, to_katakana(text), readings=True) is with_readings
+
+
+@pytest.mark.parametrize(
+    "en, ja, found",
+    [
+        ("Shares of Mitsubishi Corporation rose.", "三菱重工業の株価が上昇した。", "三菱重工業"),  # another listed company
+        ("Mitsubishi Heavy Industries built the rocket.", "三菱電機がロケットを製造した。", "三菱電機"),
+        ("Shares of Mitsubishi Corporation rose.", "三菱商事の株価が上昇した。", None),
+        ("Mitsubishi Corporation and Mitsubishi Heavy Industries signed a deal.", "三菱商事と三菱重工業が契約を結んだ。", None),
+        ("Shares of Mitsubishi Corporation rose.", "Mitsubishi Corporationの株価が上昇した。", None),  # kept in Latin
+    ],
+)
+def test_an_organisation_rendered_as_another_known_one_is_critical(en, ja, found):
+    from audit.lexicon.names import EntityIndex
+    from tests.test_checks import pair_findings
+
+    if not EntityIndex.shared().forms:
+        pytest.skip("jamdict-data is not installed")
+    hits = pair_findings([en], [ja], "NAM003")
+    if found is None:
+        assert not hits
+    else:
+        assert len(hits) == 1 and hits[0].target.text == found and hits[0].severity.value == "critical"
+        assert hits[0].evidence["found_is"].startswith("Mitsubishi") and hits[0].suggestion in hits[0].evidence["expected_forms"]

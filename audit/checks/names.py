@@ -149,6 +149,74 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
             )
 
 
+@rule("NAM003", "different-entity", Severity.CRITICAL,
+      "An organisation or company of the source is rendered as another one the dictionary knows",
+      needs=("source", "alignment"))
+def different_entity(ctx: Context) -> Iterator[Hit]:
+    """Finds an organisation, company, product or work named in the English source whose
+    Japanese form (JMnedict) is absent from the translation, while the translation has the form
+    of *another* entity with the same first English word and the same first two characters:
+    "Mitsubishi Corporation" (三菱商事) rendered 三菱重工業, which is Mitsubishi Heavy Industries.
+    A name turned into a different existing name reads as correct and misleads the reader, so
+    it is critical, worse than a misspelling (NAM001).
+
+    Not reported when the source also names that other entity in the same sentence, or when the
+    translation keeps the English name in Latin letters. Entities JMnedict does not list (it
+    knows about 6,000 of two or more words) cannot be checked.
+
+    Example: source "Shares of Mitsubishi Corporation rose." translated
+    「三菱重工業の株価が上昇した。」: expected 三菱商事.
+    """
+    import unicodedata
+
+    from audit.lexicon.names import EntityIndex
+
+    assert ctx.source is not None
+    index = EntityIndex.shared()
+    if not index.forms:
+        return
+    for s_start, s_text, t_start, t_end, t_text in ctx.pair_texts():
+        words = list(re.finditer(r"[A-Za-z0-9&]+", s_text))
+        lower = [w.group().lower() for w in words]
+        named: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(words):
+            step = 1
+            for n in range(min(index.longest, len(words) - i), 1, -1) if index.is_head(lower[i]) else ():
+                a, b = words[i].start(), words[i + n - 1].end()
+                key = " ".join(lower[i : i + n])
+                if key in index.forms:
+                    named.append((a, b, key))
+                    step = n
+                    break
+            i += step
+        if not named:
+            continue
+        in_source = {k for *_, k in named}
+        t_norm = unicodedata.normalize("NFKC", t_text)
+        for a, b, key in named:
+            own = index.forms[key]
+            if any(f in t_norm for f in own) or s_text[a:b].lower() in t_norm.lower():
+                continue
+            for other in index.siblings(key):
+                if other in in_source:
+                    continue
+                written = [f for f in index.forms[other] if f in t_norm and f not in own and any(f[:2] == g[:2] for g in own)]
+                if not written:
+                    continue
+                form = max(written, key=len)
+                lo = t_norm.find(form)
+                yield Hit(
+                    f"'{s_text[a:b]}' is rendered {form}, which the name dictionary gives for '{index.display.get(other, other)}': "
+                    f"a different organisation (expected {' or '.join(sorted(own)[:3])})",
+                    target=ctx.target.span(t_start + lo, t_start + lo + len(form)) if len(t_norm) == len(t_text) else ctx.target.span(t_start, t_end),
+                    source=ctx.source.span(s_start + a, s_start + b),
+                    evidence={"name": s_text[a:b], "expected_forms": sorted(own)[:5], "found": form, "found_is": index.display.get(other, other)},
+                    suggestion=sorted(own, key=len)[0],
+                )
+                break
+
+
 def _scores_at_least(r: Rendering, limits: tuple[float, float]) -> bool:
     return r.mean >= limits[0] and r.worst >= limits[1]
 

@@ -390,6 +390,85 @@ def _stem_form(form: str) -> str | None:
     return form if len(form) >= 2 else None
 
 
+def entity_key(name: str) -> str:
+    """An English entity name reduced for lookup: lower case, no punctuation, no "(abbr)" notes,
+    no leading "the" (Mitsubishi Heavy Industries, Ltd. → mitsubishi heavy industries ltd)."""
+    s = re.sub(r"\(.*?\)", " ", name.lower())
+    s = re.sub(r"[^a-z0-9&]+", " ", s).strip()
+    return re.sub(r"^the ", "", s)
+
+
+_LEGAL_SUFFIX = re.compile(r"(?: (?:co ltd|ltd|inc|corp|co|plc|llc|limited|incorporated))+$")
+
+
+class EntityIndex:
+    """Organisations, companies, products and works that JMnedict names in two or more English
+    words, with their Japanese forms (kanji forms, and katakana forms of three or more kana):
+    "Mitsubishi Corporation" → 三菱商事, "Mitsubishi Heavy Industries, Ltd." → 三菱重工業.
+    Entities sharing their first English word are siblings (``siblings``). About 7,000 names,
+    built in well under a second; empty when jamdict-data is not installed.
+    """
+
+    TYPES = ("organization", "company", "product", "work")
+
+    def __init__(self, path: str | None):
+        self.forms: dict[str, frozenset[str]] = {}
+        self.names_of: dict[str, frozenset[str]] = {}
+        self.display: dict[str, str] = {}  # key → the English name as JMnedict writes it
+        self._by_head: dict[str, set[str]] = {}
+        self.longest = 0
+        if path is None:
+            return
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            marks = ",".join("?" * len(self.TYPES))
+            rows = db.execute(
+                "SELECT DISTINCT t.idseq, g.text FROM NETransGloss g JOIN NETranslation t ON g.tid = t.ID "
+                f"JOIN NETransType y ON y.tid = t.ID WHERE y.text IN ({marks})",
+                self.TYPES,
+            ).fetchall()
+            written: dict[int, set[str]] = {}
+            wanted = f"SELECT t.idseq FROM NETranslation t JOIN NETransType y ON y.tid = t.ID WHERE y.text IN ({marks})"
+            for i, text in db.execute(f"SELECT idseq, text FROM NEKanji WHERE idseq IN ({wanted})", self.TYPES):
+                if len(text) >= 2:
+                    written.setdefault(i, set()).add(text)
+            for i, text in db.execute(f"SELECT idseq, text FROM NEKana WHERE idseq IN ({wanted})", self.TYPES):
+                if len(text) >= 3 and all("\u30a0" <= c <= "\u30ff" for c in text):
+                    written.setdefault(i, set()).add(text)
+        finally:
+            db.close()
+        forms: dict[str, set[str]] = {}
+        names_of: dict[str, set[str]] = {}
+        for i, gloss in rows:
+            key = entity_key(gloss)
+            if len(key.split()) < 2 or i not in written:
+                continue
+            forms.setdefault(key, set()).update(written[i])
+            self.display.setdefault(key, re.sub(r"\s*\(.*?\)", "", gloss).strip())
+            short = _LEGAL_SUFFIX.sub("", key)
+            if short != key and len(short.split()) >= 2:  # "Mitsubishi Heavy Industries" without ", Ltd."
+                forms.setdefault(short, set()).update(written[i])
+            for f in written[i]:
+                names_of.setdefault(f, set()).add(key)
+            self._by_head.setdefault(key.split()[0], set()).add(key)
+        self.forms = {k: frozenset(v) for k, v in forms.items()}
+        self.names_of = {k: frozenset(v) for k, v in names_of.items()}
+        self.longest = max((len(k.split()) for k in self.forms), default=0)
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def shared(cls) -> EntityIndex:
+        return cls(_jamdict_path())
+
+    def is_head(self, word: str) -> bool:
+        """Whether some entity's English name starts with this (lower-case) word."""
+        return word in self._by_head
+
+    def siblings(self, key: str) -> list[str]:
+        """Other entities whose English name starts with the same word."""
+        return sorted(self._by_head.get(key.split()[0], set()) - {key})
+
+
 class KatakanaModel:
     """How Japanese writes katakana words: a character trigram model of the katakana forms in
     JMdict and JMnedict (about 120,000 words, built in about 0.7 s), and the words themselves.
