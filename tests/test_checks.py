@@ -165,6 +165,23 @@ def test_changed_months_dimensions_decades_and_years_are_flagged(en, ja, source_
     assert found and found[0].source.text == source_text
 
 
+@pytest.mark.parametrize(
+    "en, ja, altered",
+    [
+        ("The NAPCO grant was renewed.", "NAPC助成金が更新された。", "NAPC"),
+        ("Under the CHIPS Act, funds flow.", "CHIP法の下で資金が流れる。", "CHIP"),
+        ("The NAPCO grant and the NAPC fund were renewed.", "NAPC基金は更新された。", None),  # NAPC is in the source too
+    ],
+)
+def test_an_altered_acronym_is_reported_as_altered(en, ja, altered):
+    found = pair_findings([en], [ja], "ACR001")
+    assert len(found) == 1
+    if altered:
+        assert found[0].target.text == altered and found[0].severity.value == "major" and "altered" in found[0].message
+    else:
+        assert "altered" not in found[0].message
+
+
 def test_dropped_clause_is_found_by_dictionary_coverage():
     en = "The ministers agreed to expand cooperation, and they will also review export controls on advanced chips next year."
     full = "閣僚らは協力の拡大で合意し、来年には先端半導体の輸出管理も見直す。"

@@ -480,7 +480,9 @@ _ROUTINELY_TRANSLATED = frozenset(
 def acronym_missing(ctx: Context) -> Iterator[Hit]:
     """Finds acronyms (``NATO``, ``OECD``, ``WHO``) in a source sentence that do not appear in its
     translation. Japanese usually keeps acronyms in Latin script; a missing one was dropped,
-    expanded without the acronym, or altered. General-purpose acronyms that Japanese routinely
+    expanded without the acronym, or altered. An altered one (a Latin token of the translation
+    that is the acronym with a letter changed, added or dropped: NAPCO → NAPC) is reported as
+    such, at major severity, with the altered form. General-purpose acronyms that Japanese routinely
     writes as words (UK → 英国, UN → 国連, USD → ドル) and text written in capitals are skipped.
     """
     assert ctx.source is not None
@@ -503,6 +505,18 @@ def acronym_missing(ctx: Context) -> Iterator[Hit]:
                 continue  # a glossary term: its official Japanese form replaces it (GLO001 checks that)
             if _ROMAN.fullmatch(token) or _rendered(token, t_text):
                 continue
+            altered = _altered(token, t_text, s_text)
+            if altered is not None:
+                a, b = altered
+                yield Hit(
+                    f"{token} from the source appears altered as {t_text[a:b]} in the translation",
+                    target=ctx.target.span(tgt[0].start + a, tgt[0].start + b),
+                    source=ctx.source.span(src[0].start + m.start(), src[0].start + m.end()),
+                    evidence={"token": token, "found": t_text[a:b]},
+                    suggestion=token,
+                    severity=Severity.MAJOR,
+                )
+                continue
             yield Hit(
                 f"{token} from the source does not appear in the translation",
                 target=ctx.target.span(tgt[0].start, tgt[-1].end),
@@ -510,6 +524,25 @@ def acronym_missing(ctx: Context) -> Iterator[Hit]:
                 evidence={"token": token},
                 suggestion=f"keep {token} (or add it in parentheses after the Japanese name)",
             )
+
+
+def _altered(token: str, t_text: str, s_text: str) -> tuple[int, int] | None:
+    """The span of a Latin token of the translation that is the acronym with one or two letters
+    changed, added or dropped (NAPCO → NAPC), and is not itself in the source."""
+    import difflib
+
+    if len(token) < 3:
+        return None
+    best: tuple[float, int, int] | None = None
+    in_source = set(re.findall(r"[A-Za-z][A-Za-z0-9&]+", s_text))
+    for t in re.finditer(r"[A-Za-z][A-Za-z0-9&]+", t_text):
+        word = unicodedata.normalize("NFKC", t.group())
+        if word in in_source or not word.isupper() or abs(len(word) - len(token)) > 1:
+            continue
+        ratio = difflib.SequenceMatcher(None, token, word).ratio()
+        if ratio >= 0.75 and (best is None or ratio > best[0]):
+            best = (ratio, t.start(), t.end())
+    return None if best is None else (best[1], best[2])
 
 
 _UNIT = re.compile(r"\s*(米ドル|ドル|円|ユーロ|ポンド|人民元|元|ウォン|人|トン|件|台|社|キロメートル|キロ|km|kg|％|%|カ国|か国|ヶ国)")
