@@ -74,6 +74,33 @@ def _rendered(token: str, t_text: str) -> bool:
     return bool(key) and len(key) >= 3 and best_window(key, "|".join(kana_key(r) for r in runs))[0] >= 0.75
 
 
+class _Witness:
+    """Whether each content word of an English text has a counterpart in one translation: a
+    JMdict form of it (Snowball stems, kana spellings included), or for a capitalised word JMdict
+    does not know (a name) its e2k katakana; None when neither can tell."""
+
+    def __init__(self, translation: str):
+        from audit.lexicon.names import EnJaIndex, kana_key, to_katakana
+        from audit.lexicon.script import KATAKANA_RUN
+
+        self.index = EnJaIndex.shared()
+        self.kana = to_katakana(translation)
+        self.runs = "|".join(kana_key(r) for r in KATAKANA_RUN.findall(self.kana))
+
+    def words(self, english: str) -> Iterator[tuple[re.Match[str], bool | None]]:
+        from audit.lexicon.names import kana_key, transliterate
+
+        for m in re.finditer(r"[A-Za-z][A-Za-z'-]{2,}", english):
+            word = m.group()
+            if word.lower() in self.index.STOP:
+                continue
+            seen = self.index.found(word, self.kana, readings=True)
+            if seen is None and word[0].isupper() and len(word) >= 4:
+                key = kana_key(transliterate(word))  # a name: its katakana rendering
+                seen = key in self.runs if len(key) >= 3 else None
+            yield m, seen
+
+
 # OMI002: a window of this many dictionary-witnessed words with at most this many found.
 UNCOVERED_WINDOW = 7
 UNCOVERED_MOST_FOUND = 2
@@ -104,11 +131,9 @@ def uncovered_stretch(ctx: Context) -> Iterator[Hit]:
     "review export controls on advanced chips next year" has no counterpart.
     """
     assert ctx.source is not None
-    from audit.lexicon.names import EnJaIndex, kana_key, to_katakana, transliterate
-    from audit.lexicon.script import KATAKANA_RUN
+    from audit.lexicon.names import EnJaIndex
 
-    index = EnJaIndex.shared()
-    if not index.index:
+    if not EnJaIndex.shared().index:
         return
     window, most = UNCOVERED_WINDOW, UNCOVERED_MOST_FOUND
     for src, tgt, en, ja, z in _length_z(ctx):
@@ -116,18 +141,8 @@ def uncovered_stretch(ctx: Context) -> Iterator[Hit]:
             continue
         s_off = src[0].start
         s_text = ctx.source.text[s_off : src[-1].end]
-        t_kana = to_katakana(ctx.target.text[tgt[0].start : tgt[-1].end])
-        runs = "|".join(kana_key(r) for r in KATAKANA_RUN.findall(t_kana))
-        words = []
-        for m in re.finditer(r"[A-Za-z][A-Za-z'-]{2,}", s_text):
-            if m.group().lower() in EnJaIndex.STOP:
-                continue
-            seen = index.found(m.group(), t_kana, readings=True)
-            if seen is None and m.group()[0].isupper() and len(m.group()) >= 4:
-                key = kana_key(transliterate(m.group()))  # a name: its katakana rendering
-                seen = key in runs if len(key) >= 3 else None
-            if seen is not None:
-                words.append((m, seen))
+        witness = _Witness(ctx.target.text[tgt[0].start : tgt[-1].end])
+        words = [(m, seen) for m, seen in witness.words(s_text) if seen is not None]
         if len(words) < window:
             continue
         found, i = min((sum(c for _, c in words[k : k + window]), k) for k in range(len(words) - window + 1))
@@ -247,8 +262,8 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
     """Finds a clause of the English (split at commas, semicolons, brackets and words that open
     a clause: and, but, which, when, including...) that no part of its translation renders, in a
     translation clearly shorter than usual (length-ratio z below -1.5). A clause counts as
-    unrendered when it has at least two words JMdict can witness and none of them has a
-    Japanese form in the translation, or when its cross-lingual similarity (the aligner's
+    unrendered when it has at least two words that can be witnessed (a JMdict form, or a name's
+    katakana, as in OMI002) and none of them is in the translation, or when its cross-lingual similarity (the aligner's
     encoder) to every 、/。 chunk of the translation, to every two neighbouring chunks and to the
     whole sentence stays below 0.20. Major when the translation is very short (z below -2).
 
@@ -263,10 +278,7 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
     """
     import numpy as np
 
-    from audit.lexicon.names import EnJaIndex, to_katakana
-
     assert ctx.source is not None
-    index = EnJaIndex.shared()
     jobs = []
     texts: list[str] = []
     for src, tgt, en, ja, z in _length_z(ctx):
@@ -290,20 +302,18 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
         candidates = chunks + [a + b for a, b in zip(chunks, chunks[1:])] + [t_text]
         first = len(texts)
         texts += [s_text[a:b] for a, b in clauses] + candidates
-        jobs.append((tgt, en, ja, z, s_off, s_text, to_katakana(t_text), clauses, candidates, first))
+        jobs.append((tgt, en, ja, z, s_off, s_text, _Witness(t_text), clauses, candidates, first))
     if not jobs:
         return
     v = np.asarray(ctx.embedder(texts), dtype=np.float64)
     v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-    for tgt, en, ja, z, s_off, s_text, t_kana, clauses, candidates, first in jobs:
+    for tgt, en, ja, z, s_off, s_text, witness, clauses, candidates, first in jobs:
         n = len(clauses)
         sims = v[first : first + n] @ v[first + n : first + n + len(candidates)].T
         best = sims.max(axis=1)
         report = None
         for k, (a, b) in enumerate(clauses):
-            seen = [index.found(m.group(), t_kana, readings=True) for m in re.finditer(r"[A-Za-z][A-Za-z'-]{2,}", s_text[a:b])
-                    if m.group().lower() not in EnJaIndex.STOP]
-            witnessed = [x for x in seen if x is not None]
+            witnessed = [seen for _, seen in witness.words(s_text[a:b]) if seen is not None]
             unrendered = len(witnessed) >= 2 and not any(witnessed)
             if unrendered or best[k] < CLAUSE_SIMILARITY_MIN:
                 if report is None or best[k] < report[1]:

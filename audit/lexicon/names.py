@@ -380,9 +380,6 @@ class EnJaIndex:
         return any(f in kana_text for f in forms)
 
 
-_KANJI_RE = re.compile(r"[\u4e00-\u9fff々]")
-
-
 def _stem_form(form: str) -> str | None:
     m = re.match(r"^(.*[\u4e00-\u9fff々])", form)
     if m:
@@ -405,7 +402,7 @@ class EntityIndex:
     """Organisations, companies, products and works that JMnedict names in two or more English
     words, with their Japanese forms (kanji forms, and katakana forms of three or more kana):
     "Mitsubishi Corporation" → 三菱商事, "Mitsubishi Heavy Industries, Ltd." → 三菱重工業.
-    Entities sharing their first English word are siblings (``siblings``). About 7,000 names,
+    Entities sharing their first English word are siblings (``siblings``). About 6,000 names,
     built in well under a second; empty when jamdict-data is not installed.
     """
 
