@@ -79,7 +79,7 @@ _TENS_RE = re.compile(r"\b(" + "|".join(_TENS) + r")(?:[-\s](one|two|three|four|
 # fiscal years (FY2024, FY24 → 2024年度) and Japanese era years written in English (Reiwa 6 → 2024)
 _FISCAL_RE = re.compile(r"\bFY\s?'?(\d{4}|\d{2})\b")
 _EN_ERAS = {"reiwa": 2018, "heisei": 1988, "showa": 1925, "taisho": 1911, "meiji": 1867}
-_EN_ERA_RE = re.compile(r"\b(Reiwa|Heisei|Showa|Sh[oō]wa|Taish[oō]|Meiji)\s+(\d{1,2})\b")
+_EN_ERA_RE = re.compile(r"\b(Reiwa|Heisei|Sh[oō]wa|Taish[oō]|Meiji)\s+(\d{1,2})\b")
 
 
 _IDIOMS = re.compile(r"\b24/7\b|\b24-7\b")
