@@ -508,6 +508,13 @@ def _rule(code: str) -> int:
     if r.func is None:
         needs = "reported by the framework after the checks have run"
     sys.stdout.write(f"{r.code} {r.name} (default severity: {r.severity.value}; needs: {needs})\n\n{r.doc}\n")
+    if r.concern:
+        peers = [c for c, other in sorted(REGISTRY.items()) if other.concern == r.concern and c != r.code]
+        sys.stdout.write(
+            f"\nLooks for: {r.concern}, as {', '.join(peers)} do. When several of them fire on one pair, they are "
+            "reported as one finding (led by the most telling, at the highest severity of them) with the others as its corroboration, "
+            "and at least major severity unless one is configured.\n"
+        )
     return EXIT_OK
 
 

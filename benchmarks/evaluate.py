@@ -115,13 +115,17 @@ def main() -> int:
     )
     findings, _ = run_rules(ctx, select_rules(ignore=("CON", "NAM")))  # names: benchmarks/names_eval.py
     codes_at: dict[int, set[str]] = defaultdict(set)
+    found_at: dict[int, list[str]] = defaultdict(list)  # (code, severity) of every finding, by pair
     for f in findings:
         seg = tdoc.segment_at(f.target.start) if f.target is not None else sdoc.segment_at(f.source.start)  # type: ignore[union-attr]
         assert seg is not None
         codes_at[seg.id].add(f.code)
+        found_at[seg.id].append(f.severity.value)
     caught: Counter[str] = Counter()
     total: Counter[str] = Counter()
-    clean = flagged = 0
+    shown: Counter[str] = Counter()  # findings on caught pairs: how many a reviewer reads per error
+    severe: Counter[str] = Counter()  # caught pairs with a major or critical finding
+    clean = flagged = clean_severe = 0
     false_codes: Counter[str] = Counter()
     for i, label in enumerate(labels):
         if label is None:
@@ -129,15 +133,26 @@ def main() -> int:
             if codes_at[i]:
                 flagged += 1
                 false_codes.update(codes_at[i])
+                clean_severe += any(s != "minor" for s in found_at[i])
             continue
         total[label] += 1
         if any(c.startswith(EXPECTED[label]) for c in codes_at[i]):
             caught[label] += 1
+            shown[label] += len(found_at[i])
+            severe[label] += any(s != "minor" for s in found_at[i])
     print(f"WMT22 en-ja, {len(src)} pairs, seed {args.seed}, injection rate {args.rate}")
     for kind in kinds:
         n = total[kind]
-        print(f"  {kind:<13} recall {caught[kind] / n:6.1%}  ({caught[kind]}/{n})" if n else f"  {kind:<13} no pairs")
+        if not n:
+            print(f"  {kind:<13} no pairs")
+            continue
+        c = max(caught[kind], 1)
+        print(
+            f"  {kind:<13} recall {caught[kind] / n:6.1%}  ({caught[kind]}/{n}); findings per caught pair "
+            f"{shown[kind] / c:.2f}; major or critical on {severe[kind] / c:.1%} of them"
+        )
     print(f"  clean pairs flagged: {flagged / clean:.1%} ({flagged}/{clean}); by code: {dict(false_codes.most_common())}")
+    print(f"  clean pairs with a major or critical finding: {clean_severe / clean:.1%} ({clean_severe}/{clean})")
     return 0
 
 

@@ -262,6 +262,49 @@ def test_quantities():
     assert [q.value for q in english_quantities("$3.5 million") if not q.soft] == [3.5e6]
 
 
+def test_omission_rules_that_agree_on_a_pair_make_one_finding():
+    from audit.embedders import resolve_embedder
+
+    en = "The museum reopened on Friday after a two-year renovation, and visitors queued for hours to see the restored ceiling paintings."
+    dropped = "美術館は2年間にわたる大規模な改修工事を経て、金曜日に一般公開を再開した。"
+    sd, td = document_from_text(en, "en"), document_from_text(dropped, "ja")
+    ctx = Context(target=td, source=sd, alignment=(Bead((0,), (0,)),), embedder=resolve_embedder(None))
+    alone = {code: run_rules(ctx, select_rules((code,)))[0] for code in ("OMI002", "OMI003", "OMI004")}
+    assert all(len(found) == 1 for found in alone.values())  # each rule sees the dropped clause
+    merged, _ = run_rules(ctx, select_rules(("OMI",)))
+    assert len(merged) == 1
+    lead = merged[0]
+    assert lead.code == "OMI004" and lead.source.text == alone["OMI004"][0].source.text  # the whole clause leads
+    assert [c["code"] for c in lead.evidence["corroborated_by"]] == ["OMI002", "OMI003"]
+    assert {c["source"] for c in lead.evidence["corroborated_by"]} == {alone["OMI002"][0].source.text, alone["OMI003"][0].source.text}
+    assert lead.message.endswith("also found by OMI002, OMI003")
+    assert lead.fingerprint == alone["OMI004"][0].fingerprint  # a baseline entry of the clause still matches
+    assert lead.severity == Severity.MAJOR
+    configured, _ = run_rules(ctx, select_rules(("OMI",)), {"OMI004": "minor"})
+    assert len(configured) == 1 and configured[0].severity == Severity.MINOR  # a configured severity is kept
+
+
+def test_findings_of_one_concern_merge_only_on_the_same_pair():
+    from audit.checks.base import merge_concerns
+    from audit.model import Finding
+
+    doc = document_from_text("一文目です。\n二文目です。", "ja", presegmented=True)
+    one, two = (doc.span(s.start, s.end) for s in doc.segments)
+    found = [
+        Finding("OMI002", Severity.MINOR, "a", target=one),
+        Finding("OMI003", Severity.MINOR, "b", target=two),
+        Finding("NUM001", Severity.MAJOR, "c", target=one),  # another concern: left alone
+        Finding("OMI002", Severity.MINOR, "d", target=two),
+    ]
+    merged = merge_concerns(found)
+    assert sorted((f.code, f.message) for f in merged) == [
+        ("NUM001", "c"),
+        ("OMI002", "a"),
+        ("OMI002", "d; also found by OMI003"),
+    ]
+    assert all(f.severity == (Severity.MINOR if f.message == "a" else Severity.MAJOR) for f in merged)
+
+
 def test_skipped_rules_say_what_they_need():
     ctx = Context(target=document_from_text("文です。", "ja"))
     _, runs = run_rules(ctx, select_rules(("NUM001",)))

@@ -160,6 +160,9 @@ def test_rules_and_rule_docs(cli):
     assert r.code == 0 and "stale-suppression" in r.out and "fingerprint" in r.out
     r = cli("rule", "GRB01")
     assert r.code == 2 and "did you mean" in r.err
+    r = cli("rule", "OMI003")  # rules that look for one error say with which others they are merged
+    assert r.code == 0 and "Looks for: omission, as BTD001, OMI002, OMI004 do" in r.out
+    assert "Looks for" not in cli("rule", "DUP001").out
 
 
 def test_select_and_ignore(cli, tmp_path):

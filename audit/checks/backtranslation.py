@@ -116,7 +116,7 @@ def _forms(word: str) -> frozenset[str] | None:
     "backtranslation-divergence",
     Severity.MINOR,
     "The back-translation departs from the source, and the dictionary or the length agrees",
-    needs=("source", "alignment", "backtranslation"),
+    needs=("source", "alignment", "backtranslation"), concern="omission", precedence=1,
 )
 def backtranslation_divergence(ctx: Context) -> Iterator[Hit]:
     """Finds aligned pairs whose back-translation departs from the source, in two ways, each

@@ -111,7 +111,7 @@ UNCOVERED_MOST_FOUND = 2
     "uncovered-source-stretch",
     Severity.MINOR,
     "A stretch of the source with no dictionary counterpart in a short translation: a dropped clause",
-    needs=("source", "alignment"),
+    needs=("source", "alignment"), concern="omission", precedence=2,
 )
 def uncovered_stretch(ctx: Context) -> Iterator[Hit]:
     """Finds a clause-sized stretch of the English (seven consecutive content words that can be
@@ -173,7 +173,7 @@ LEAVE_OUT_SHARES = (0.2, 0.3)  # stretch lengths tried, as shares of the sentenc
     "unmatched-source-stretch",
     Severity.MINOR,
     "Leaving a stretch of the source out makes it closer to the translation: a dropped clause",
-    needs=("source", "alignment", "embedder"),
+    needs=("source", "alignment", "embedder"), concern="omission", precedence=3,
 )
 def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
     """Finds a stretch of the English whose removal makes the English sentence markedly more
@@ -256,7 +256,7 @@ CLAUSE_Z_MAX = -1.5  # only in a translation this much shorter than usual
     "unmatched-source-clause",
     Severity.MINOR,
     "A clause of the source matches no part of a short translation: a dropped clause",
-    needs=("source", "alignment", "embedder"),
+    needs=("source", "alignment", "embedder"), concern="omission", precedence=0,
 )
 def unmatched_clause(ctx: Context) -> Iterator[Hit]:
     """Finds a clause of the English (split at commas, semicolons, brackets and words that open
