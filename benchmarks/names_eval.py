@@ -10,6 +10,9 @@ katakana of the reference that renders a name of the source:
 The mangled documents are also audited without their source, where only NAM002 (implausible
 katakana) can see a misspelling. NAM003 (an organisation rendered as another one) is measured
 on JMnedict entity pairs in template sentences (``entity_swaps``): WMT22 names few of them.
+CON005 (one source name rendered two ways) is measured in ``term_variants``: its findings on the
+references and on the 13 systems' outputs, and recall when the reference's last rendering of a
+recurring name is replaced by a system's different rendering of it.
 
 Run: ``python benchmarks/names_eval.py [--seed 7]`` (skips when ../shared/data is absent).
 """
@@ -98,6 +101,69 @@ def name_runs(en: str, ja: str, vocab: frozenset[str]) -> list[tuple[str, str]]:
     return out
 
 
+def _context(src: list[str], tgt: list[str]) -> Context:
+    from audit.embedders import resolve_embedder
+
+    sdoc = document_from_text("\n".join(src), "en", presegmented=True)
+    tdoc = document_from_text("\n".join(tgt), "ja", presegmented=True)
+    beads = tuple(Bead((i,), (i,)) for i in range(len(src)))
+    return Context(target=tdoc, source=sdoc, alignment=beads, embedder=resolve_embedder(None))
+
+
+def term_variants(docs: list[tuple[list[str], list[str]]]) -> dict[str, object]:
+    """CON005 on the references and the 13 systems' outputs (every finding is listed), and on
+    injected variants: in each document, the reference's last rendering of a name it renders
+    one way is replaced by a different rendering of that same occurrence by one of the systems
+    (a real alternative: 李教授 for リー教授, クリスタル山 for クリスタルマウンテン)."""
+    from audit.checks.consistency import _same_rendering, term_renderings
+
+    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
+    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
+        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
+    findings: dict[str, list[str]] = {}
+    caught = total = 0
+    at = 0
+    for src, _ in docs:
+        per_output = {}
+        for name, lines in outputs.items():
+            tgt = [(x or "。").replace("\n", " ") for x in lines[at : at + len(src)]]
+            ctx = _context(src, tgt)
+            findings.setdefault(name, []).extend(f.message for f in run_rules(ctx, select_rules(("CON005",)))[0])
+            per_output[name] = (tgt, ctx, term_renderings(ctx))
+        at += len(src)
+        ref_tgt, ref_ctx, ref_renderings = per_output.pop("reference")
+        for term, found in ref_renderings.items():
+            if len(found) < 2 or len({r.form for r in found}) > 1:
+                continue  # only names the reference renders one way
+            last = found[-1]
+            seg = ref_ctx.target.segment_at(last.start)
+            tried = set()
+            for _tgt, _ctx, renderings in per_output.values():
+                other = next((r for r in renderings.get(term, []) if r.source_start == last.source_start), None)
+                if other is None or other.form in tried or _same_rendering(other, last):
+                    continue
+                tried.add(other.form)
+                bad = list(ref_tgt)
+                bad[seg.id] = seg.text[: last.start - seg.start] + other.form + seg.text[last.end - seg.start :]
+                hits = run_rules(_context(src, bad), select_rules(("CON005",)))[0]
+                total += 1
+                caught += any(f.evidence["term"] == term for f in hits)
+    backwards = 0  # the ja-en set read backwards: Japanese originals as the translations of their English
+    ja_en = DATA.parent / "ja-en"
+    if (ja_en / "source.ja").is_file():
+        en = (ja_en / "reference.en").read_text(encoding="utf-8").splitlines()
+        ja = (ja_en / "source.ja").read_text(encoding="utf-8").splitlines()
+        for i in range(0, len(en), 40):
+            ctx = _context(en[i : i + 40], [x or "。" for x in ja[i : i + 40]])
+            backwards += len(run_rules(ctx, select_rules(("CON005",)))[0])
+    return {
+        "findings_on_ja_en_read_backwards": backwards,
+        "findings_on_references": findings.pop("reference"),
+        "findings_on_systems": {name: found for name, found in findings.items() if found},
+        "system_renderings_injected": {"found": caught, "injected": total, "recall": round(caught / max(total, 1), 3)},
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=7)
@@ -168,6 +234,7 @@ def main() -> int:
             "mangle_recall": round(target_only_hit / max(results["mangle"]["injected"], 1), 3),
         },
         "NAM003_sibling_entities": entity_swaps(rng),
+        "CON005_term_variants": term_variants(docs),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

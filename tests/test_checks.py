@@ -253,7 +253,7 @@ def test_length_ratio_and_acronyms():
     assert not pair_findings(["Prices include VAT."], ["価格は付加価値税込みです。"], "ACR001")
     assert not pair_findings(["Send it by FEDEX tomorrow."], ["明日フェデックスで送ってください。"], "ACR001")
     assert not pair_findings(["Henry II was crowned."], ["ヘンリー2世が戴冠した。"], "ACR001")
-    assert not pair_findings(["The NSF will fund it."], ["米国立科学財団（NSF）が資金を出す。"], "ACR001")
+    assert not pair_findings(["The FAA will fund it."], ["米連邦航空局（FAA）が資金を出す。"], "ACR001")
     assert not pair_findings(["The UK will fund it."], ["英国が資金を出す。"], "ACR001")
 
 
@@ -354,6 +354,49 @@ def test_one_term_written_two_ways_is_found_and_different_terms_are_not():
         "東京大学と京都大学の研究者が参加した。\n"
     )
     assert not target_findings(different, "CON004")
+
+
+@pytest.mark.parametrize(
+    "en, ja, reported, suggestion",
+    [
+        (  # one word of an agency's name rendered two ways
+            ["The Federal Aviation Administration approved the new engine design on Monday.", "Airlines welcomed the decision.",
+             "The Federal Aviation Administration will publish the safety report next month."],
+            ["連邦航空局は月曜日、新しいエンジン設計を承認した。", "航空各社はこの決定を歓迎した。", "連邦航空庁は来月、安全報告書を公表する。"],
+            "連邦航空庁", "連邦航空局",
+        ),
+        (  # a person's name in katakana, then in kanji; the name is found inside a longer one ("... of Seoul National University")
+            ["Professor Kim Min-jun of Seoul National University led the study.", "The team tested 400 samples.",
+             "Professor Kim Min-jun said the results were encouraging."],
+            ["ソウル大学のキム・ミンジュン教授が研究を率いた。", "研究チームは400のサンプルを検査した。", "金敏俊教授は、結果は心強いものだったと述べた。"],
+            "金敏俊教授", "キム・ミンジュン教授",
+        ),
+        (  # a longer form that holds the other is the same rendering
+            ["The Federal Aviation Administration approved the new engine design on Monday.", "Airlines welcomed the decision.",
+             "The Federal Aviation Administration will publish the safety report next month."],
+            ["米連邦航空局は月曜日、新しいエンジン設計を承認した。", "航空各社はこの決定を歓迎した。", "連邦航空局は来月、安全報告書を公表する。"],
+            None, None,
+        ),
+        (  # two forms the dictionary gives for the name are a choice of style, not an error
+            ["The United States and Canada signed the fisheries agreement.", "Both sides praised the talks.",
+             "The United States will host the next round."],
+            ["米国とカナダは漁業協定に署名した。", "双方は協議を評価した。", "次回の協議はアメリカで開かれる。"],
+            None, None,
+        ),
+    ],
+)
+def test_one_source_name_rendered_two_ways(en, ja, reported, suggestion):
+    from audit.embedders import resolve_embedder
+
+    found = pair_findings(en, ja, "CON005", resolve_embedder(None))
+    if reported is None:
+        assert found == []
+        return
+    assert len(found) == 1
+    f = found[0]
+    assert f.target.text == reported and f.suggestion == suggestion
+    assert f.source.text == f.evidence["term"] and f.evidence["other_rendering"] == suggestion
+    assert min(f.evidence["similarity"], f.evidence["other_similarity"]) >= 0.55
 
 
 def test_katakana_expansion_that_cannot_spell_its_acronym():

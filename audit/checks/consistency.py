@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from audit.checks.base import Context, Hit, rule
 from audit.lexicon.script import KATAKANA_RUN
@@ -352,3 +353,192 @@ def acronym_expansion_mismatch(ctx: Context) -> Iterator[Hit]:
                 evidence={"acronym": acronym, "words": {w: sorted(initials[w]) for w in words}},
                 suggestion=f"check what {acronym} stands for and render that (or keep {acronym} alone)",
             )
+
+
+# CON005: names of two or more capitalised words (lower-case joiners allowed inside) in the source.
+_EN_CAP = r"(?:[A-Z][a-z]+(?:[-'][A-Za-z]+)?|[A-Z]{2,}[a-z]?)"
+_JOINERS = frozenset("of for and on the de du des von van".split())
+_EN_TERM = re.compile(rf"\b{_EN_CAP}(?:(?:\s+(?:of|for|and|on|the|de|du|des|von|van)){{0,2}}\s+{_EN_CAP})+\b")
+_TERM_PARTS = ("名詞", "接頭辞", "接尾辞")
+_LATIN_NAME = re.compile(r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９ .&'・-]+")
+# articles, and honorifics that Japanese renders by choice (Mr Putin: プーチン氏, プーチン大統領)
+_NOT_NAME_OPENERS = frozenset("The A An Mr Mrs Ms Miss Mx Dr Sir Dame Lord Lady".split())
+RENDERING_SIMILARITY_MIN = 0.55  # the closest noun phrase of the translation renders the term
+RENDERING_SURE = 0.65  # renderings this close to the name are compared even when they share no character
+RENDERING_EXTEND = 0.15  # ... and so does a longer phrase around it that is at most this much less close
+
+
+def _source_terms(ctx: Context) -> dict[str, list[tuple[int, str, int, int, str]]]:
+    """Each multiword name of the source that recurs in two or more aligned pairs: its pairs as
+    (source start of the name, the name, target start, target end, target text)."""
+    by_term: dict[str, list[tuple[int, str, int, int, str]]] = defaultdict(list)
+    for s_start, s_text, t_start, t_end, t_text in ctx.pair_texts():
+        seen = set()
+        for m in _EN_TERM.finditer(s_text):
+            words = m.group().split()
+            start = m.start()
+            # a sentence-opening word the source also writes in lower case is not part of the name
+            while words and (words[0].rstrip(".") in _NOT_NAME_OPENERS or words[0].lower() in ctx.source_vocabulary):
+                start += len(words[0]) + 1
+                words = words[1:]
+            while words and words[-1] in _JOINERS:
+                words = words[:-1]
+            # the whole name, and the names it joins ("Professor Kim of Seoul National University")
+            pieces = [(start, words)]
+            offset, piece = start, []
+            for w in [*words, "of"]:
+                if w in _JOINERS:
+                    if piece and len(piece) < len(words):
+                        pieces.append((offset, piece))
+                    offset += sum(len(x) + 1 for x in piece) + len(w) + 1
+                    piece = []
+                else:
+                    piece.append(w)
+            for at, ws in pieces:
+                term = " ".join(ws)
+                if sum(w[0].isupper() for w in ws) < 2 or term.lower() in seen or s_text.find(term, at) != at:
+                    continue
+                seen.add(term.lower())
+                by_term[term].append((s_start + at, term, t_start, t_end, t_text))
+    return {t: occ for t, occ in by_term.items() if len(occ) >= 2}
+
+
+def _noun_phrases(ctx: Context, text: str) -> list[tuple[int, int]]:
+    """Every run of noun-like tokens (nouns, prefixes, suffixes, with ・ and ー inside) and its
+    sub-runs of whole tokens, as (start, end) in ``text``."""
+    out: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for t in [*ctx.tokenizer.tokenize(text), None]:
+        if t is not None and (t.pos[0] in _TERM_PARTS and t.pos[1] != "数詞" or t.surface in ("・", "ー")):
+            run.append((t.begin, t.end))
+            continue
+        for i in range(len(run)):
+            for j in range(i, min(len(run), i + 8)):
+                if text[run[i][0]] != "・" and text[run[j][1] - 1] != "・":
+                    out.append((run[i][0], run[j][1]))
+        run = []
+    return out
+
+
+def _comparable(x: TermRendering, y: TermRendering) -> bool:
+    """Whether two renderings are surely of the name, not another word the encoder found closest:
+    they share characters (two, or one in a two-character form: 柴犬 / 芝犬), or both are close
+    to it (a name translated once and transliterated once: 共同援助 / ジョイントエイド)."""
+    shared = len(set(x.form) & set(y.form) - set("・ー"))
+    return shared >= min(2, len(x.form) - 1, len(y.form) - 1) or min(x.similarity, y.similarity) >= RENDERING_SURE
+
+
+def _same_rendering(x: TermRendering, y: TermRendering) -> bool:
+    """Two renderings of one name that agree: one holds the other, or each holds the other's
+    closest piece (プレミアリーグ of プレミアリーグチーム and of プレミアリーグ所属選手), or each is in
+    the other's sentence, or they differ only in katakana spelling, or the dictionary gives both
+    as forms of the name."""
+    a, b = x.form, y.form
+    if x.listed and y.listed:
+        return True  # two forms the dictionary gives for the name: a choice of style (米国 / アメリカ)
+    if a in b or b in a or a in y.sentence or b in x.sentence or (x.core in b and y.core in a):
+        return True
+    return katakana_key(a) == katakana_key(b) or katakana_key(x.core) == katakana_key(y.core)
+
+
+@rule(
+    "CON005",
+    "source-term-renderings",
+    Severity.MINOR,
+    "One name of the source translated two ways in one document",
+    needs=("source", "alignment", "embedder"),
+)
+def source_term_renderings(ctx: Context) -> Iterator[Hit]:
+    """Finds a name of the source (two or more capitalised words: an organisation, a programme,
+    a person) that recurs in the document and is rendered two different ways: ``Federal Aviation
+    Administration`` as 連邦航空局 in one sentence and 連邦航空庁 in another. Unlike CON001
+    and CON004 it needs no resemblance between the two forms on the Japanese side: the source
+    says that they are one entity.
+
+    In each pair where the name occurs, its rendering is the noun phrase of the translation
+    closest to it in the aligner's cross-lingual encoder (similarity 0.55 or more). Two renderings
+    are the same when one contains the other (米国防総省 / 国防総省), when each occurs in the
+    other's sentence, or when they differ only in katakana spelling; names kept in Latin letters
+    are left alone. The rarer rendering is reported, the later one on a tie, with the other as the
+    suggestion and both similarities as evidence. Renderings that share fewer than two characters
+    are not compared (the closest phrase may then be another word altogether).
+    """
+    for term, found in term_renderings(ctx).items():
+        counts = Counter(r.form for r in found)
+        for i, r in enumerate(found):
+            others = [(j, o) for j, o in enumerate(found) if not _same_rendering(r, o) and _comparable(r, o)]
+            # report a form the dictionary does not list against one it does, else the rarer form
+            # (the later one on a tie), against the best other form
+            rank = {o.form: (o.listed, counts[o.form]) for o in found}
+            others = [(j, o) for j, o in others if (*rank[o.form], j < i) > (*rank[r.form], False)]
+            if not others:
+                continue
+            _, common = max(others, key=lambda jo: (*rank[jo[1].form], -jo[0]))
+            yield Hit(
+                f"「{term}」 is rendered 「{r.form}」 here and 「{common.form}」 elsewhere in the document",
+                target=ctx.target.span(r.start, r.end),
+                source=ctx.source.span(r.source_start, r.source_start + len(term)),
+                evidence={"term": term, "rendering": r.form, "other_rendering": common.form, "other_at": common.start,
+                          "similarity": round(r.similarity, 3), "other_similarity": round(common.similarity, 3),
+                          "counts": dict(counts)},
+                suggestion=common.form,
+            )
+
+
+@dataclass(frozen=True)
+class TermRendering:
+    """Where a translation renders one occurrence of a source name: the phrase (``form``), its
+    piece closest to the name (``core``), their offsets in the target document, the sentence."""
+
+    form: str
+    core: str
+    similarity: float
+    start: int
+    end: int
+    sentence: str
+    source_start: int
+    listed: bool = False  # JMdict/JMnedict gives the name as a gloss of this very form (米国, アメリカ)
+
+
+def term_renderings(ctx: Context) -> dict[str, list[TermRendering]]:
+    """For each multiword name recurring in the source, its rendering in each pair that has one
+    (the closest noun phrase, see CON005); names kept in Latin letters are left out."""
+    import numpy as np
+
+    from audit.lexicon.names import Dictionary
+
+    terms = _source_terms(ctx)
+    jobs = []
+    texts: list[str] = []
+    for term, occurrences in terms.items():
+        for s_start, _, t_start, _t_end, t_text in occurrences:
+            if term.lower() in t_text.lower():
+                continue
+            phrases = sorted(set(_noun_phrases(ctx, t_text)))
+            if phrases:
+                jobs.append((term, s_start, t_start, t_text, phrases, len(texts)))
+                texts += [term] + [t_text[a:b] for a, b in phrases]
+    out: dict[str, list[TermRendering]] = defaultdict(list)
+    if not jobs:
+        return out
+    v = np.asarray(ctx.embedder(texts), dtype=np.float64)
+    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    for term, s_start, t_start, t_text, phrases, first in jobs:
+        sims = v[first + 1 : first + 1 + len(phrases)] @ v[first]
+        k = int(np.argmax(sims))
+        if sims[k] < RENDERING_SIMILARITY_MIN:
+            continue
+        # the closest phrase may be a piece of the name (航空局 of 連邦航空局): take the longest
+        # phrase around it that is nearly as close
+        floor = max(RENDERING_SIMILARITY_MIN, sims[k] - RENDERING_EXTEND)
+        j = max(
+            (j for j, (a, b) in enumerate(phrases) if a <= phrases[k][0] and phrases[k][1] <= b and sims[j] >= floor),
+            key=lambda j: phrases[j][1] - phrases[j][0],
+        )
+        (a, b), core = phrases[j], t_text[phrases[k][0] : phrases[k][1]]
+        if _LATIN_NAME.fullmatch(t_text[a:b]):
+            continue  # kept in Latin letters (SamcoSport)
+        form = t_text[a:b]
+        listed = any(term.lower() in re.sub(r"[()]", "", g).lower() for g in Dictionary.shared().word_glosses(form))
+        out[term].append(TermRendering(form, core, float(sims[j]), t_start + a, t_start + b, t_text, s_start, listed))
+    return out

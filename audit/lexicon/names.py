@@ -238,6 +238,24 @@ class Dictionary:
         return tuple(out)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
+    def word_glosses(self, form: str) -> tuple[str, ...]:
+        """English glosses of the JMdict words and JMnedict names written ``form``, in kanji or kana."""
+        db = self._db()
+        if db is None:
+            return ()
+        out: list[str] = []
+        for table, sense, gloss, key in (("Kanji", "Sense", "SenseGloss", "sid"), ("Kana", "Sense", "SenseGloss", "sid"),
+                                         ("NEKanji", "NETranslation", "NETransGloss", "tid"),
+                                         ("NEKana", "NETranslation", "NETransGloss", "tid")):
+            out += [
+                r[0] for r in db.execute(
+                    f"SELECT g.text FROM {table} k JOIN {sense} s ON s.idseq = k.idseq JOIN {gloss} g ON g.{key} = s.ID "
+                    "WHERE k.text = ? LIMIT 40", (form,),
+                )
+            ]
+        return tuple(out)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
     def is_common_word(self, word: str) -> bool:
         """True if the word (or its singular) is an English gloss of a JMdict entry."""
         db = self._db()
