@@ -385,7 +385,8 @@ def _source_terms(ctx: Context) -> dict[str, list[tuple[int, str, int, int, str]
                 words = words[:-1]
             # the whole name, and the names it joins ("Professor Kim of Seoul National University")
             pieces = [(start, words)]
-            offset, piece = start, []
+            offset: int = start
+            piece: list[str] = []
             for w in [*words, "of"]:
                 if w in _JOINERS:
                     if piece and len(piece) < len(words):
@@ -459,10 +460,13 @@ def source_term_renderings(ctx: Context) -> Iterator[Hit]:
     closest to it in the aligner's cross-lingual encoder (similarity 0.55 or more). Two renderings
     are the same when one contains the other (米国防総省 / 国防総省), when each occurs in the
     other's sentence, or when they differ only in katakana spelling; names kept in Latin letters
-    are left alone. The rarer rendering is reported, the later one on a tie, with the other as the
-    suggestion and both similarities as evidence. Renderings that share fewer than two characters
-    are not compared (the closest phrase may then be another word altogether).
+    are left alone, and so are two forms that JMdict/JMnedict both give for the name (米国 /
+    アメリカ). A form the dictionary does not list is reported against one it does, else the rarer
+    rendering (the later one on a tie), with the other as the suggestion and both similarities as
+    evidence. Two renderings are compared only when they share characters or are both close to the
+    name (0.65 or more): otherwise the closest phrase may be another word altogether.
     """
+    assert ctx.source is not None
     for term, found in term_renderings(ctx).items():
         counts = Counter(r.form for r in found)
         for i, r in enumerate(found):
