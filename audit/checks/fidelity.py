@@ -104,6 +104,7 @@ class _Witness:
 # OMI002: a window of this many dictionary-witnessed words with at most this many found.
 UNCOVERED_WINDOW = 7
 UNCOVERED_MOST_FOUND = 2
+UNCOVERED_Z_MAX = -1.0  # only in a translation this much shorter than usual
 
 
 @rule(
@@ -137,7 +138,7 @@ def uncovered_stretch(ctx: Context) -> Iterator[Hit]:
         return
     window, most = UNCOVERED_WINDOW, UNCOVERED_MOST_FOUND
     for src, tgt, en, ja, z in _length_z(ctx):
-        if not -3 <= z < -1:
+        if not -3 <= z < UNCOVERED_Z_MAX:
             continue
         s_off = src[0].start
         s_text = ctx.source.text[s_off : src[-1].end]
@@ -165,6 +166,7 @@ def uncovered_stretch(ctx: Context) -> Iterator[Hit]:
 # left out (calibrated on WMT22 en-ja with injected omissions, benchmarks/evaluate.py).
 LEAVE_OUT_RISE = 0.08
 LEAVE_OUT_RISE_SHORT = 0.03  # ... when the translation is also very short (z below -2)
+LEAVE_OUT_Z_MAX = -1.0  # only in a translation this much shorter than usual
 LEAVE_OUT_SHARES = (0.2, 0.3)  # stretch lengths tried, as shares of the sentence's words
 
 
@@ -198,7 +200,7 @@ def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
     jobs = []
     texts: list[str] = []
     for src, tgt, en, ja, z in _length_z(ctx):
-        if not -3 <= z < -1:
+        if not -3 <= z < LEAVE_OUT_Z_MAX:
             continue
         s_off = src[0].start
         s_text = ctx.source.text[s_off : src[-1].end]
