@@ -34,10 +34,12 @@ EXPECTED = {
     "untranslated": ("UNT",),
     "fragments": ("GRB",),
     "omission": ("LEN", "OMI"),
+    "addition": ("LEN", "ADD"),
 }
+MIXED = ("number", "duplication", "untranslated", "fragments", "omission")  # the mixed run's types (--only for the others)
 
 
-def inject(kind: str, en: str, ja: str, rng: random.Random) -> str | None:
+def inject(kind: str, en: str, ja: str, rng: random.Random, others: list[str] | None = None) -> str | None:
     """The Japanese with one error of ``kind``, or None when the pair cannot take it."""
     if kind == "number":
         m = list(re.finditer(r"\d+", ja))
@@ -78,6 +80,14 @@ def inject(kind: str, en: str, ja: str, rng: random.Random) -> str | None:
             return None
         drop = max(range(len(parts) - 1), key=lambda k: len(parts[k]))
         return "".join(p for k, p in enumerate(parts) if k != drop)
+    if kind == "addition":
+        # a clause of another line glued in at a clause boundary (``others``: the other lines)
+        parts = re.split(r"(?<=、)", ja)
+        clauses = [c for c in re.split(r"(?<=、)", rng.choice(others or [])) if c.endswith("、") and len(c) >= 8]
+        if len(parts) < 2 or len(en) < 40 or not clauses:
+            return None
+        k = rng.randrange(1, len(parts))
+        return "".join(parts[:k]) + rng.choice(clauses) + "".join(parts[k:])
     raise ValueError(kind)
 
 
@@ -95,14 +105,14 @@ def main() -> int:
     src = (data / "source.en").read_text(encoding="utf-8").splitlines()
     ref = (data / "reference.ja").read_text(encoding="utf-8").splitlines()
     rng = random.Random(args.seed)
-    kinds = [args.only] if args.only else list(EXPECTED)
+    kinds = [args.only] if args.only else list(MIXED)
     labels: list[str | None] = []
     tgt: list[str] = []
     for en, ja in zip(src, ref):
         label, text = None, ja
         if rng.random() < args.rate:
             kind = rng.choice(kinds)
-            injected = inject(kind, en, ja, rng)
+            injected = inject(kind, en, ja, rng, ref)
             if injected is not None and injected != ja:
                 label, text = kind, injected
         labels.append(label)

@@ -255,11 +255,32 @@ def test_length_ratio_and_acronyms():
     assert not pair_findings(["Henry II was crowned."], ["ヘンリー2世が戴冠した。"], "ACR001")
     assert not pair_findings(["The FAA will fund it."], ["米連邦航空局（FAA）が資金を出す。"], "ACR001")
     assert not pair_findings(["The UK will fund it."], ["英国が資金を出す。"], "ACR001")
+    # a currency prefix is a number's unit, and chat abbreviations and legal forms are rendered by sense
+    assert not pair_findings(["It cost over AU$500 in the end."], ["結局500豪ドル以上かかった。"], "ACR001")
+    assert not pair_findings(["WTF does this have to do with me?"], ["一体これが私と何の関係があるの？"], "ACR001")
+    assert not pair_findings(["Harbour Tools LTD makes kits."], ["ハーバー・ツールズ・リミテッドはキットを製造している。"], "ACR001")
+    assert pair_findings(["The QRTF will fund it in AU$."], ["品質研究基金が豪ドルで資金を出す。"], "ACR001")  # still a dropped acronym
 
 
 def test_quantities():
     assert [q.value for q in japanese_quantities("令和6年度に1億2000万人、3割")] == [2024, 1.2e8, 30]
     assert [q.value for q in english_quantities("$3.5 million") if not q.soft] == [3.5e6]
+
+
+def test_an_added_clause_is_found_in_a_long_translation():
+    from audit.embedders import resolve_embedder
+
+    embedder = resolve_embedder(None)
+    en = "The council approved the budget after a long debate."
+    added = "長い議論の末、新しい駅の建設は来年始まる予定で、議会は予算を承認した。"  # z 1.7: long, not absurdly so
+    found = pair_findings([en], [added], "ADD002", embedder)
+    assert len(found) == 1 and found[0].target.text == "新しい駅の建設は来年始まる予定で、"
+    ev = found[0].evidence
+    assert ev["similarity"] < 0.2 and ev["z"] > 1.25 and ev["closest_clause"] in en
+    assert not pair_findings([en], [added], "LEN001")  # the length alone does not show it
+    # as long, but every clause says something the source says
+    assert not pair_findings([en], ["長時間にわたる激しい議論の末、市議会はついに本年度の予算案を賛成多数で承認した。"], "ADD002", embedder)
+    assert not pair_findings([en], ["長い議論の末、議会は予算を承認した。"], "ADD002", embedder)  # not long
 
 
 def test_omission_rules_that_agree_on_a_pair_make_one_finding():

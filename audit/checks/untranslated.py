@@ -23,7 +23,7 @@ def untranslated(ctx: Context) -> Iterator[Hit]:
     together (``GrowthAccelerator``).
 
     Names, acronyms and code stay in Latin script legitimately (``Johns Hopkins``, ``NATO``,
-    ``OECD``): runs made only of capitalised words or capitals are not reported. A whole
+    ``IAEA``): runs made only of capitalised words or capitals are not reported. A whole
     untranslated sentence is major; a phrase inside Japanese is minor.
     """
     for seg in ctx.target.segments:
