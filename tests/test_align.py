@@ -116,7 +116,18 @@ def test_a_short_document_with_a_dropped_clause_stays_one_to_one(cli, tmp_path):
     report = r.json()
     assert [(b["source"], b["target"]) for b in report["alignment"]] == [([0], [0])]
     codes = [f["code"] for f in report["findings"]]
-    assert codes and all(c.startswith("OMI00") and c != "OMI001" for c in codes), codes  # the clause, not the sentence
+    assert codes == ["OMI004"], codes  # the clause, not the sentence; the rules that agree make one finding
+    also = [c["code"] for c in report["findings"][0]["evidence"]["corroborated_by"]]
+    assert also and all(c in ("OMI002", "OMI003") for c in also)
+    # every human-readable format shows what corroborates it
+    text = cli("check", ja, "--source", en).out
+    assert all(f"also {c}: " in text for c in also)
+    out = tmp_path / "r.html"
+    assert cli("check", ja, "--source", en, "--format", "html", "-o", out).code == 0
+    assert "<dt>also found by</dt>" in out.read_text(encoding="utf-8")
+    md = tmp_path / "r.md"
+    assert cli("check", ja, "--source", en, "--format", "md", "-o", md).code == 0
+    assert all(f"  - also {c}: " in md.read_text(encoding="utf-8") for c in also)
 
 
 def test_coarse_to_fine_recovers_the_same_beads_as_the_full_band():

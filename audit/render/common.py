@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from audit.model import Document, Finding, Report
 
@@ -29,8 +30,12 @@ def context(doc: Document, finding: Finding, width: int = 30) -> tuple[str, str,
 
 
 def format_evidence(evidence: object, limit: int = 160) -> str:
+    """Evidence as one JSON line, cut at ``limit``; corroborating findings are left to
+    :func:`corroboration`, which the renderers show as lines of their own."""
     import json
 
+    if isinstance(evidence, dict) and "corroborated_by" in evidence:
+        evidence = {k: v for k, v in evidence.items() if k != "corroborated_by"}
     text = json.dumps(evidence, ensure_ascii=False, sort_keys=True, default=str)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -74,3 +79,13 @@ def weakest_pairs(report: Report, limit: int = PAIR_ROWS) -> tuple[str, list[tup
         values = {k: float(v) for k, v in p.items() if isinstance(v, (int, float)) and k not in ("bead",)}
         rows.append((ids, src, tgt, values))
     return key, rows
+
+
+def corroboration(evidence: Mapping[str, object]) -> list[tuple[str, str, str]]:
+    """(code, message, source text) of the findings merged into this one (see merge_concerns)."""
+    items = evidence.get("corroborated_by") or []
+    out = []
+    for item in items if isinstance(items, (list, tuple)) else []:
+        if isinstance(item, Mapping):
+            out.append((str(item.get("code", "")), str(item.get("message", "")), str(item.get("source") or "")))
+    return out

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from audit.model import Document, Finding, Report, Segment, Severity
-from audit.render.common import baseline_line, safe_terminal
+from audit.render.common import baseline_line, corroboration, safe_terminal
 
 _CSS = """
 :root{--crit:#b00020;--major:#d9480f;--minor:#b08900;--bg:#fff;--fg:#1d1d1f;--muted:#666;--line:#ddd}
@@ -179,7 +179,14 @@ def _finding(f: Finding) -> str:
         rows.append(("source", esc(f.source.text)))
     if f.suggestion:
         rows.append(("suggestion", esc(f.suggestion)))
-    rows += [(str(k), _evidence_value(v)) for k, v in f.evidence.items()]
+    rows += [(str(k), _evidence_value(v)) for k, v in f.evidence.items() if k != "corroborated_by"]
+    also = corroboration(f.evidence)
+    if also:
+        items = "".join(
+            f"<li><code>{esc(code)}</code> {esc(message)}" + (f" <i>({esc(src)})</i>" if src else "") + "</li>"
+            for code, message, src in also
+        )
+        rows.append(("also found by", f"<ul>{items}</ul>"))
     rows.append(("fingerprint", f"<code>{esc(f.fingerprint)}</code>"))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
     sev = f.severity.value

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from audit.model import Report
-from audit.render.common import baseline_line, format_evidence, safe_terminal, weakest_pairs
+from audit.render.common import baseline_line, corroboration, format_evidence, safe_terminal, weakest_pairs
 
 
 def _escape(text: str) -> str:
@@ -78,6 +78,7 @@ def render_markdown(report: Report) -> str:
         out.append("<details><summary>Evidence</summary>\n")
         for f in report.findings:
             out.append(f"- {f.id} {f.code}: {_escape(format_evidence(dict(f.evidence), 300))}")
+            out += [f"  - also {code}: {_escape(message[:300])}" for code, message, _ in corroboration(f.evidence)]
         out.append("\n</details>")
     out.append("")
     out.append(

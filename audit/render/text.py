@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from audit.model import Report, Severity
-from audit.render.common import baseline_line, context, format_evidence, safe_terminal, weakest_pairs
+from audit.render.common import baseline_line, context, corroboration, format_evidence, safe_terminal, weakest_pairs
 
 _COLOR = {Severity.CRITICAL: "\x1b[1;31m", Severity.MAJOR: "\x1b[31m", Severity.MINOR: "\x1b[33m"}
 _RESET = "\x1b[0m"
@@ -74,6 +74,8 @@ def render_text(report: Report, *, color: bool = False) -> str:
             lines.append(f"      {excerpt}")
         if f.source is not None:
             lines.append(f"      source: {safe_terminal(f.source.text[:200])}")
+        for code, message, _ in corroboration(f.evidence):
+            lines.append(c(_DIM, f"      also {code}: {safe_terminal(message[:200])}"))
         if f.evidence:
             lines.append(c(_DIM, f"      evidence: {safe_terminal(format_evidence(dict(f.evidence)))}"))
         if f.suggestion:
