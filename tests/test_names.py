@@ -107,6 +107,16 @@ def test_kanji_names_are_matched_through_the_dictionary_or_readings(cli, tmp_pat
 def test_words_and_sentence_initial_capitals_are_not_names(cli, tmp_path):
     rows = [("Thanks to the new Bridge Authority, traffic improved.", "新しい橋梁公社のおかげで交通が改善した。")]
     assert _check(cli, tmp_path, rows) == []
+    # capitals owed to a list item or a quote, and inflected words (provides, tracked) whose base JMdict glosses
+    rows = [
+        ("-Provides a blend of twelve vitamins.", "-12種類のビタミンを配合しています。"),
+        ("Press 'Restore' and wait.", "「復元」を押してお待ちください。"),
+        ("Parcels are sent by Express Tracked delivery.", "小包は速達追跡便で発送されます。"),
+    ]
+    assert _check(cli, tmp_path, rows) == []
+    # ... while names that merely end like inflected words are still names
+    found = _check(cli, tmp_path, [("We met Mr Hastings and Ms Fellowes in Athens.", "私たちはアテネで会った。")])
+    assert {f["evidence"].get("name") or f["source"]["text"] for f in found} >= {"Hastings", "Fellowes"}
 
 
 def test_implausible_katakana_is_flagged_without_the_source(cli, tmp_path):

@@ -47,6 +47,28 @@ MIN_LETTERS = 4
 _CONTRACTION = re.compile(r"'(?:s|ve|re|ll|d|m|t)$", re.I)
 
 
+_OPENERS = ".!?:;\"“(「-–—•*'‘"  # what a capital after them may owe to its position: sentence, list item, quote
+
+
+def _inflected_word(word: str, dictionary: Dictionary) -> bool:
+    """An inflected English word whose base form JMdict glosses, as a verb ("to provide") or a
+    word (provides, tracked, formulated, hydrating): written with a capital by position, not a
+    name. Only regular endings are undone, so names that merely end like them (Paris, James,
+    Fellowes, Lockheed) keep no base form the dictionary knows."""
+    bases = []
+    if word.endswith("ies") or word.endswith("ied"):
+        bases.append(word[:-3] + "y")
+    if word.endswith("s"):
+        bases.append(word[:-1])
+        if word.endswith(("ses", "xes", "zes", "ches", "shes")):
+            bases.append(word[:-2])  # watches; not James → jam
+    if word.endswith("ed"):
+        bases += [word[:-2], word[:-1]]
+    if word.endswith("ing"):
+        bases += [word[:-3], word[:-3] + "e"]
+    return any(dictionary.is_common_word(b) or dictionary.is_common_word("to " + b) for b in bases if len(b) >= 3)
+
+
 def _candidates(text: str, vocabulary: frozenset[str], dictionary: Dictionary) -> Iterator[re.Match[str]]:
     for m in _WORD.finditer(text):
         word = m.group(0)
@@ -54,11 +76,11 @@ def _candidates(text: str, vocabulary: frozenset[str], dictionary: Dictionary) -
         if len(word) < MIN_LETTERS or low in _NOT_NAMES or low in vocabulary or _CONTRACTION.search(word):
             continue
         parts = low.split("-")
-        if any(p in _NOT_NAMES or p in vocabulary or dictionary.is_common_word(p) for p in parts):
+        if any(p in _NOT_NAMES or p in vocabulary or dictionary.is_common_word(p) or _inflected_word(p, dictionary) for p in parts):
             continue  # an English word (or built from one): translated, not transliterated
         before = text[: m.start()].rstrip()
-        if (not before or before[-1] in ".!?:;\"“(「") and not dictionary.name_forms(word):
-            continue  # a sentence-initial capital says nothing unless the dictionary knows the name
+        if (not before or before[-1] in _OPENERS) and not dictionary.name_forms(word):
+            continue  # a sentence-, item- or quote-initial capital says nothing unless the dictionary knows the name
         yield m
 
 
