@@ -509,11 +509,14 @@ def _rule(code: str) -> int:
         needs = "reported by the framework after the checks have run"
     sys.stdout.write(f"{r.code} {r.name} (default severity: {r.severity.value}; needs: {needs})\n\n{r.doc}\n")
     if r.concern:
-        peers = [c for c, other in sorted(REGISTRY.items()) if other.concern == r.concern and c != r.code]
+        from audit.checks.base import AGREEMENT_RAISES
+
+        peers = ", ".join(c for c, other in sorted(REGISTRY.items()) if other.concern == r.concern and c != r.code)
+        raised = " and at least major (agreement is evidence)" if r.concern in AGREEMENT_RAISES else ""
         sys.stdout.write(
-            f"\nLooks for: {r.concern}, as {', '.join(peers)} do. When several of them fire on one pair, they are "
-            "reported as one finding (led by the most telling, at the highest severity of them) with the others as its corroboration, "
-            "and at least major severity unless one is configured.\n"
+            f"\nLooks for: {r.concern}, like {peers}. When several of them fire on one span, they are reported as "
+            f"one finding, led by the most telling, with the others as its corroboration, at the highest severity "
+            f"among them{raised}, unless a severity is configured for the leading code.\n"
         )
     return EXIT_OK
 

@@ -420,6 +420,21 @@ def test_one_source_name_rendered_two_ways(en, ja, reported, suggestion):
     assert min(f.evidence["similarity"], f.evidence["other_similarity"]) >= 0.55
 
 
+def test_a_term_written_two_ways_is_one_finding_when_the_source_says_so_too():
+    from audit.embedders import resolve_embedder
+
+    en = ["The National Education Foundation opened a new library.", "Teachers welcomed it.",
+          "The National Education Foundation will also fund scholarships."]
+    ja = ["全国教育財団は新しい図書館を開設した。", "教師らはこれを歓迎した。", "国立教育財団は奨学金にも資金を出す。"]
+    embedder = resolve_embedder(None)
+    alone = [pair_findings(en, ja, code, embedder) for code in ("CON004", "CON005")]
+    assert [len(found) for found in alone] == [1, 1] and alone[0][0].target == alone[1][0].target
+    merged = pair_findings(en, ja, "CON", embedder)
+    assert len(merged) == 1 and merged[0].code == "CON005"  # the source's evidence leads
+    assert [c["code"] for c in merged[0].evidence["corroborated_by"]] == ["CON004"]
+    assert merged[0].severity == Severity.MINOR  # agreement raises omissions only (measured there)
+
+
 def test_katakana_expansion_that_cannot_spell_its_acronym():
     found = target_findings("両社はグローバル・スマート・モビリティ・ネットワーク(SMN)に参加した。", "ACR002")
     assert len(found) == 1 and found[0].evidence["acronym"] == "SMN"

@@ -216,6 +216,9 @@ def run_rules(ctx: Context, rules: Iterable[Rule], severity_overrides: Mapping[s
     return numbered, runs
 
 
+AGREEMENT_RAISES = frozenset({"omission"})  # concerns whose agreeing findings are raised to major (measured)
+
+
 def merge_concerns(findings: list[Finding], overrides: Mapping[str, Severity] | None = None) -> list[Finding]:
     """One finding per concern and target span: the findings that independent rules with the
     same concern (OMI002, OMI003, OMI004 and BTD001 all look for a dropped clause) make on the
@@ -223,8 +226,9 @@ def merge_concerns(findings: list[Finding], overrides: Mapping[str, Severity] | 
     names the whole clause) leads, with the highest severity of them all, and the others are its
     corroboration (``evidence["corroborated_by"]``: their codes, messages and source spans).
 
-    Agreement is evidence in itself, so a merged finding of two or more rules is at least major,
-    unless a severity is configured for the leading code (then it keeps that one). Measured on WMT22 en-ja with injected omissions
+    Agreement is evidence in itself: a merged omission finding of two or more rules is at least
+    major, unless a severity is configured for the leading code (then it keeps that one); other
+    concerns (a term written two ways, CON004 and CON005) keep the highest severity among them. Measured on WMT22 en-ja with injected omissions
     (benchmarks/evaluate.py): of the pairs where two or more omission rules agree, 179 of 181 were
     real omissions; of those where one rule fires alone, 133 of 173.
     """
@@ -236,7 +240,7 @@ def merge_concerns(findings: list[Finding], overrides: Mapping[str, Severity] | 
             out.append(f)
         else:
             groups.setdefault((r.concern, f.target.start, f.target.end), []).append(f)
-    for group in groups.values():
+    for (concern, _, _), group in groups.items():
         codes = {f.code for f in group}
         if len(codes) < 2:
             out.extend(group)
@@ -247,7 +251,8 @@ def merge_concerns(findings: list[Finding], overrides: Mapping[str, Severity] | 
         severity = first.severity  # as configured for its code, when it is
         if override_for(first.code, overrides or {}) is None:
             severity = min((f.severity for f in group), key=lambda s: s.rank)
-            severity = Severity.MAJOR if severity == Severity.MINOR else severity
+            if concern in AGREEMENT_RAISES and severity == Severity.MINOR:
+                severity = Severity.MAJOR
         also = sorted({f.code for f in others})
         evidence = dict(first.evidence)
         evidence["corroborated_by"] = [

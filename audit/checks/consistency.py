@@ -195,7 +195,8 @@ def _variant_of(a: str, b: str) -> tuple[str, str] | None:
     return da, db
 
 
-@rule("CON004", "term-variants", Severity.MINOR, "One term or organisation written two ways in one document")
+@rule("CON004", "term-variants", Severity.MINOR, "One term or organisation written two ways in one document",
+      concern="term-variants", precedence=1)
 def term_variants(ctx: Context) -> Iterator[Hit]:
     """Finds a term or an organisation's name written in two forms that differ in one short
     stretch sharing a character: ``資源回収・再利用・保管`` and ``資源回収・再利用・保存``, or
@@ -448,6 +449,7 @@ def _same_rendering(x: TermRendering, y: TermRendering) -> bool:
     Severity.MINOR,
     "One name of the source translated two ways in one document",
     needs=("source", "alignment", "embedder"),
+    concern="term-variants",
 )
 def source_term_renderings(ctx: Context) -> Iterator[Hit]:
     """Finds a name of the source (two or more capitalised words: an organisation, a programme,
