@@ -114,6 +114,14 @@ class Context:
         """Words the source writes in lower case (their capitalised forms are emphasis, not acronyms)."""
         return frozenset(re.findall(r"\b[a-z]{2,}\b", self.source.text)) if self.source else frozenset()
 
+    def embed(self, texts: list[str]) -> Any:
+        """Unit-length cross-lingual vectors of ``texts`` (float64), one row each, from the
+        aligner's encoder: dot products are cosines."""
+        import numpy as np
+
+        v = np.asarray(self.embedder(texts), dtype=np.float64)
+        return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+
     @cached_property
     def tokenizer(self) -> Any:
         from audit.lexicon.tokens import Tokenizer

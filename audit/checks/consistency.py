@@ -527,8 +527,7 @@ def term_renderings(ctx: Context) -> dict[str, list[TermRendering]]:
     out: dict[str, list[TermRendering]] = defaultdict(list)
     if not jobs:
         return out
-    v = np.asarray(ctx.embedder(texts), dtype=np.float64)
-    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    v = ctx.embed(texts)
     for term, s_start, t_start, t_text, phrases, first in jobs:
         sims = v[first + 1 : first + 1 + len(phrases)] @ v[first]
         k = int(np.argmax(sims))

@@ -230,8 +230,7 @@ def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
         jobs.append((src, tgt, en, ja, z, s_off, s_text, first, stretches))
     if not jobs:
         return
-    v = np.asarray(ctx.embedder(texts), dtype=np.float64)
-    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    v = ctx.embed(texts)
     for _src, tgt, en, ja, z, s_off, s_text, first, stretches in jobs:
         t_vec = v[first]
         base = float(v[first + 1] @ t_vec)
@@ -318,8 +317,7 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
         jobs.append((tgt, en, ja, z, s_off, s_text, _Witness(t_text), clauses, candidates, first))
     if not jobs:
         return
-    v = np.asarray(ctx.embedder(texts), dtype=np.float64)
-    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    v = ctx.embed(texts)
     for tgt, en, ja, z, s_off, s_text, witness, clauses, candidates, first in jobs:
         n = len(clauses)
         sims = v[first : first + n] @ v[first + n : first + n + len(candidates)].T
@@ -416,8 +414,7 @@ def unmatched_target_clause(ctx: Context) -> Iterator[Hit]:
         jobs.append((tgt, en, ja, z, t_off, t_text, candidates, chunks, first))
     if not jobs:
         return
-    v = np.asarray(ctx.embedder(texts), dtype=np.float64)
-    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    v = ctx.embed(texts)
     for _tgt, en, ja, z, t_off, t_text, candidates, chunks, first in jobs:
         n = len(candidates)
         sims = v[first + n : first + n + len(chunks)] @ v[first : first + n].T

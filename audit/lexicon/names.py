@@ -224,33 +224,25 @@ class Dictionary:
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
     def glosses(self, kana: str) -> tuple[str, ...]:
-        """English glosses of the JMdict words and JMnedict names written ``kana`` (first 20)."""
-        db = self._db()
-        if db is None:
-            return ()
-        out: list[str] = []
-        for query in (
-            "SELECT g.text FROM Kana k JOIN Sense s ON s.idseq = k.idseq JOIN SenseGloss g ON g.sid = s.ID WHERE k.text = ? LIMIT 20",
-            "SELECT g.text FROM NEKana k JOIN NETranslation t ON t.idseq = k.idseq "
-            "JOIN NETransGloss g ON g.tid = t.ID WHERE k.text = ? LIMIT 20",
-        ):
-            out += [r[0] for r in db.execute(query, (kana,))]
-        return tuple(out)
+        """English glosses of the JMdict words and JMnedict names written ``kana`` (first 20 of each)."""
+        return self._glosses(kana, ("Kana", "NEKana"), 20)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
     def word_glosses(self, form: str) -> tuple[str, ...]:
         """English glosses of the JMdict words and JMnedict names written ``form``, in kanji or kana."""
+        return self._glosses(form, ("Kanji", "Kana", "NEKanji", "NEKana"), 40)
+
+    def _glosses(self, form: str, tables: tuple[str, ...], limit: int) -> tuple[str, ...]:
         db = self._db()
         if db is None:
             return ()
         out: list[str] = []
-        for table, sense, gloss, key in (("Kanji", "Sense", "SenseGloss", "sid"), ("Kana", "Sense", "SenseGloss", "sid"),
-                                         ("NEKanji", "NETranslation", "NETransGloss", "tid"),
-                                         ("NEKana", "NETranslation", "NETransGloss", "tid")):
+        for table in tables:
+            sense, gloss, key = ("NETranslation", "NETransGloss", "tid") if table.startswith("NE") else ("Sense", "SenseGloss", "sid")
             out += [
                 r[0] for r in db.execute(
                     f"SELECT g.text FROM {table} k JOIN {sense} s ON s.idseq = k.idseq JOIN {gloss} g ON g.{key} = s.ID "
-                    "WHERE k.text = ? LIMIT 40", (form,),
+                    f"WHERE k.text = ? LIMIT {limit}", (form,),
                 )
             ]
         return tuple(out)
