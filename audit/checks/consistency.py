@@ -471,11 +471,11 @@ def source_term_renderings(ctx: Context) -> Iterator[Hit]:
     assert ctx.source is not None
     for term, found in term_renderings(ctx).items():
         counts = Counter(r.form for r in found)
+        # report a form the dictionary does not list against one it does, else the rarer form
+        # (the later one on a tie), against the best other form
+        rank = {o.form: (o.listed, counts[o.form]) for o in found}
         for i, r in enumerate(found):
             others = [(j, o) for j, o in enumerate(found) if not _same_rendering(r, o) and _comparable(r, o)]
-            # report a form the dictionary does not list against one it does, else the rarer form
-            # (the later one on a tie), against the best other form
-            rank = {o.form: (o.listed, counts[o.form]) for o in found}
             others = [(j, o) for j, o in others if (*rank[o.form], j < i) > (*rank[r.form], False)]
             if not others:
                 continue
