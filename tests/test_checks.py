@@ -144,6 +144,8 @@ def test_number_mismatch(en, ja, severity):
         ("The budget for FY2024 was approved.", "2024年度予算が承認された。"),
         ("The law took effect in Reiwa 6.", "法律は令和6年に施行された。"),
         ("Twenty-five people came.", "25人が来た。"),
+        ("Orders go by Harbour Post 1st Class.", "ご注文はハーバーポストファーストクラスで発送します。"),  # a number inside a name
+        ("They ride boards such as the Delta 9 series.", "彼らはデルタナインシリーズのようなボードに乗る。"),
     ],
 )
 def test_number_equivalences_are_not_flagged(en, ja):
@@ -158,6 +160,7 @@ def test_number_equivalences_are_not_flagged(en, ja):
         ("We have over 6 decades of experience.", "6年以上の経験があります。", "6 decades"),
         ("The budget for FY2024 was approved.", "2025年度予算が承認された。", "FY2024"),
         ("The law took effect in Reiwa 6.", "法律は令和5年に施行された。", "Reiwa 6"),
+        ("Fill in 4 forms.", "フォームに記入してください。", "4"),  # the フォー of フォーム is not a 4
     ],
 )
 def test_changed_months_dimensions_decades_and_years_are_flagged(en, ja, source_text):

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from audit.checks.base import Context, Hit, rule
-from audit.lexicon.numbers import english_quantities, japanese_quantities, same, scale_slip
+from audit.lexicon.numbers import Quantity, english_quantities, japanese_quantities, same, scale_slip
 from audit.model import Bead, Segment, Severity
 
 # log(ja chars / en chars) on WMT22 en-ja (1,951 lines with >= 20 English characters):
@@ -488,7 +488,8 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
             if hit is not None:
                 unmatched_t.remove(hit)
                 continue
-            missing.append(q)
+            if not _in_katakana_name(q, s_text, t_text):
+                missing.append(q)
         # An extra 1 is almost always "a/an/one/once" rendered as a digit (1時間, 週1回): not evidence.
         extra = [t for t in unmatched_t if not t.soft and t.value != 1 and not any(same(t.value, s.value) for s in soft + hard)]
         t_off = tgt[0].start
@@ -531,6 +532,33 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
                 evidence={"target_value": t.value, "source_numbers": [q.text for q in sq]},
                 severity=Severity.MINOR,
             )
+
+
+# Numbers inside names that Japanese transliterates as words: "1st Class" ファーストクラス, "Sector 9" セクターナイン.
+_KATAKANA_NUMBERS = {
+    1: ("ワン", "ファースト"), 2: ("ツー", "トゥー", "セカンド"), 3: ("スリー", "サード"), 4: ("フォー", "フォース"),
+    5: ("ファイブ", "ファイヴ", "フィフス"), 6: ("シックス",), 7: ("セブン", "セヴン"), 8: ("エイト",), 9: ("ナイン",), 10: ("テン",),
+}
+
+
+def _in_katakana_name(q: Quantity, s_text: str, t_text: str) -> bool:
+    """A small number of the source that the translation spells in katakana inside the name it
+    belongs to: one katakana run holds the number's word glued to the transliteration of the
+    English word beside it (1st Class → ファーストクラス, Sector 9 → セクターナイン), so the フォー
+    of フォーム is no match for "4 forms"."""
+    from audit.lexicon.names import kana_key, transliterate
+    from audit.lexicon.script import KATAKANA_RUN
+
+    words = _KATAKANA_NUMBERS.get(int(q.value)) if q.value == int(q.value) else None
+    if not words:
+        return False
+    before = re.findall(r"[A-Za-z]{3,}", s_text[: q.start])[-1:]
+    after = re.findall(r"[A-Za-z]{3,}", s_text[q.end :])[:1]
+    keys = [kana_key(run) for run in KATAKANA_RUN.findall(t_text)]
+    # the number's word right after the word before it, or right before the word after it
+    glued = [kana_key(transliterate(b.capitalize()))[-2:] + kana_key(w) for b in before for w in words]
+    glued += [kana_key(w) + kana_key(transliterate(a.capitalize()))[:2] for a in after for w in words]
+    return any(len(g) >= 4 and g in key for g in glued for key in keys)
 
 
 _CODE = re.compile(r"(?<![A-Za-z0-9-])([A-Za-z]{1,10})-?(\d{1,4})(?![A-Za-z0-9-])")
