@@ -90,6 +90,19 @@ def test_katakana_variants_suggest_the_dominant_spelling():
     found = target_findings(doc, "CON001")
     assert [f.target.text for f in found] == ["プリンタ"] and found[0].suggestion == "プリンター"
     assert not target_findings("プリンターを使う。スキャナーを直す。", "CON001")
+    # a piece of a word that a space splits is not a spelling of its own: GRB003 reports the space
+    split = "プリンターを使う。プリンターが壊れた。プリンタ ーを直す。"
+    assert not target_findings(split, "CON001")
+    assert [f.suggestion for f in target_findings(split, "GRB003")] == ["プリンター"]
+
+
+def test_spaced_katakana_is_one_finding_per_name():
+    found = target_findings("ハミルトン ブラザーズ カンパニーが参加し、スミス ジョーンズも来た。", "GRB002")
+    assert [(f.target.text, f.suggestion) for f in found] == [
+        ("ハミルトン ブラザーズ カンパニー", "ハミルトン・ブラザーズ・カンパニー"),
+        ("スミス ジョーンズ", "スミス・ジョーンズ"),
+    ]
+    assert found[0].evidence["words"] == ["ハミルトン", "ブラザーズ", "カンパニー"]
 
 
 def test_acronym_expansion_inconsistency():

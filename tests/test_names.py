@@ -125,13 +125,18 @@ def test_implausible_katakana_is_flagged_without_the_source(cli, tmp_path):
     if not KatakanaModel.shared().available:
         pytest.skip("jamdict-data not installed")
     doc = tmp_path / "doc.txt"
-    doc.write_text("ハリヌヮン氏が来日した。\nハリヌヮン氏は首相と会談した。\nジェ ンダー平等を議論した。\n", encoding="utf-8")
-    res = cli("check", doc, "--select", "NAM002", "--format", "json")
+    doc.write_text(
+        "ハリヌヮン氏が来日した。\nハリヌヮン氏は首相と会談した。\n会議ではンダベル氏が発言した。\nジェ ンダー平等を議論した。\n",
+        encoding="utf-8",
+    )
+    res = cli("check", doc, "--select", "NAM002,GRB003", "--format", "json")
     assert res.code == 0, res.err
-    found = {f["evidence"]["word"]: f for f in res.json()["findings"]}
-    assert set(found) == {"ハリヌヮン", "ンダー"}  # once per word and document
+    found = {f["evidence"].get("word", f["code"]): f for f in res.json()["findings"]}
+    # once per word and document; ンダー is a piece of ジェンダー split by a space: GRB003's, not a name
+    assert set(found) == {"ハリヌヮン", "ンダベル", "GRB003"}
     assert found["ハリヌヮン"]["evidence"]["unlikely"].endswith("ヮ") and found["ハリヌヮン"]["evidence"]["logprob"] < -6.8
-    assert "start of a word" in found["ンダー"]["message"]
+    assert "start of a word" in found["ンダベル"]["message"]
+    assert found["GRB003"]["suggestion"] == "ジェンダー"
     # dictionary words, plausible unknown names and compounds of known words pass
     ok = tmp_path / "ok.txt"
     ok.write_text("ハリントン氏はオレンジゾーンでソーシャルメディアユーザーと話した。ベラミー氏も来た。\n", encoding="utf-8")

@@ -103,6 +103,7 @@ class Context:
     glossary: Any = None  # audit.glossary.Glossary, when glossaries were given
     embedder: Any = None  # audit.embedders.Embedder, in source mode
     notes: list[str] = field(default_factory=list)  # what a rule that ran wants the report to say (why it held back)
+    memo: dict[str, Any] = field(default_factory=dict)  # analyses that several rules share, computed once per audit
 
     def span(self, seg: Segment, start: int = 0, end: int | None = None) -> Span:
         """A span inside a target segment, in document offsets."""

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from audit.checks.base import Context, Hit, rule
+from audit.checks.garbled import in_broken_word
 from audit.lexicon.script import KATAKANA_RUN
 from audit.model import Severity, Span
 
@@ -41,7 +42,7 @@ def katakana_variants(ctx: Context) -> Iterator[Hit]:
     for seg in ctx.target.segments:
         for m in KATAKANA_RUN.finditer(seg.text):
             word = m.group().strip("・")
-            if len(word.replace("ー", "").replace("・", "")) < 3:
+            if len(word.replace("ー", "").replace("・", "")) < 3 or in_broken_word(ctx, seg, m.start(), m.end()):
                 continue
             occurrences[word].append(ctx.span(seg, m.start(), m.start() + len(word)))
     by_key: dict[str, list[str]] = defaultdict(list)

@@ -13,7 +13,9 @@ from audit.segment import _CLOSING, _PAIRS
 
 # ASCII spaces only: the ideographic space (U+3000) is a deliberate separator in Japanese layout.
 _GAP = re.compile(f"(?<=[{JA}」』）])[ \t]+(?=[{JA}「『（])")
-_KATAKANA_WORD_GAP = re.compile("(?<=[\u30a0-\u30ff])[ \u3000]+(?=[\u30a0-\u30ff])")
+_KATAKANA_SPACED_RUN = re.compile("[\u30a0-\u30ff]+(?:[ \u3000]+[\u30a0-\u30ff]+)+")
+_SPACES = re.compile("[ \u3000]+")
+_WORD_GAP = re.compile(f"(?<=[{JA}ー])[ \t\u3000]+(?=[{JA}ー])")
 _TERMINAL = "。！？!?．.」』）)…"
 # Particles and auxiliaries that cannot open a Japanese sentence.
 _BAD_START_POS = {"格助詞", "係助詞", "副助詞"}
@@ -98,22 +100,29 @@ def spaced_katakana(ctx: Context) -> Iterator[Hit]:
 
     Japanese writes a multi-word foreign name either solid or with the middle dot ・
     (``ジョン・スミス``); a plain space (``ハミルトン ブラザーズ カンパニー``) is a sign that the
-    name was transliterated word by word from a link or a title and not checked.
+    name was transliterated word by word from a link or a title and not checked. One finding
+    per name, however many spaces it has; a space that splits one word is GRB003's.
     """
     for seg in _ja_segments(ctx):
-        for m in _KATAKANA_WORD_GAP.finditer(seg.text):
-            a, b = m.start(), m.end()
-            if _straddles(ctx, seg.text, a, b):
-                continue  # a broken word: GRB003
-            left = re.search("[\u30a0-\u30ff]+$", seg.text[:a])
-            right = re.match("[\u30a0-\u30ff]+", seg.text[b:])
-            lo = left.start() if left else a
-            hi = b + (right.end() if right else 0)
+        for run in _KATAKANA_SPACED_RUN.finditer(seg.text):
+            base = run.start()
+            text = run.group()
+            gaps = [(m.start(), m.end()) for m in _SPACES.finditer(text)]
+            broken = {(a, b) for a, b in gaps if _straddles(ctx, seg.text, base + a, base + b)}
+            if len(broken) == len(gaps):
+                continue
+            words, suggestion, pos = [], "", 0
+            for a, b in gaps:
+                words.append(text[pos:a])
+                suggestion += text[pos:a] + ("" if (a, b) in broken else "・")
+                pos = b
+            words.append(text[pos:])
+            suggestion += text[pos:]
             yield Hit(
-                "katakana words separated by a space",
-                target=ctx.span(seg, lo, hi),
-                evidence={"words": [seg.text[lo:a], seg.text[b:hi]]},
-                suggestion=seg.text[lo:a] + "・" + seg.text[b:hi],
+                "katakana words separated by a space" if len(gaps) == 1 else f"katakana words separated by {len(gaps)} spaces",
+                target=ctx.span(seg, run.start(), run.end()),
+                evidence={"words": words},
+                suggestion=suggestion,
             )
 
 
@@ -125,10 +134,7 @@ def broken_word(ctx: Context) -> Iterator[Hit]:
     word (Sudachi), so the suggestion is simply the word without the space.
     """
     for seg in _ja_segments(ctx):
-        for m in re.finditer(f"(?<=[{JA}ー])[ \t\u3000]+(?=[{JA}ー])", seg.text):
-            a, b = m.start(), m.end()
-            if not _straddles(ctx, seg.text, a, b):
-                continue
+        for a, b in broken_word_gaps(ctx, seg):
             lo, hi = _snap(ctx, seg.text, a, b, words=1)
             yield Hit(
                 "a space splits a word",
@@ -136,6 +142,25 @@ def broken_word(ctx: Context) -> Iterator[Hit]:
                 evidence={"joined": seg.text[lo:a] + seg.text[b:hi]},
                 suggestion=seg.text[lo:a] + seg.text[b:hi],
             )
+
+
+def broken_word_gaps(ctx: Context, seg: Segment) -> list[tuple[int, int]]:
+    """The spaces of ``seg`` (offsets in its text) that split one dictionary word in two, as
+    GRB003 reports them; computed once per segment and shared with the rules that read words."""
+    memo: dict[int, list[tuple[int, int]]] = ctx.memo.setdefault("broken_word_gaps", {})
+    if seg.id not in memo:
+        memo[seg.id] = (
+            [(m.start(), m.end()) for m in _WORD_GAP.finditer(seg.text) if _straddles(ctx, seg.text, m.start(), m.end())]
+            if ja_ratio(seg.text) >= 0.5
+            else []
+        )
+    return memo[seg.id]
+
+
+def in_broken_word(ctx: Context, seg: Segment, start: int, end: int) -> bool:
+    """Whether the word at [start, end) of ``seg`` is a piece of a word that a space splits
+    (``ジェ ンダー``): the piece is not a word of its own, and GRB003 reports the split."""
+    return any(a == end or b == start for a, b in broken_word_gaps(ctx, seg))
 
 
 @rule("GRB004", "starts-mid-clause", Severity.MAJOR, "Sentence starts with a case or binding particle: it begins mid-clause")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from audit.checks.base import Context, Hit, rule
+from audit.checks.garbled import in_broken_word
 from audit.lexicon.names import (
     KATAKANA_PIECE,
     Dictionary,
@@ -276,7 +277,7 @@ def implausible_katakana(ctx: Context) -> Iterator[Hit]:
     for seg in ctx.target.segments:
         for m in KATAKANA_PIECE.finditer(seg.text):
             word = m.group()
-            if len(word) < 3 or word in seen or word in model.words:
+            if len(word) < 3 or word in seen or word in model.words or in_broken_word(ctx, seg, m.start(), m.end()):
                 continue
             seen.add(word)
             k, logp = model.weakest(word)
