@@ -12,7 +12,8 @@ katakana) can see a misspelling. NAM003 (an organisation rendered as another one
 on JMnedict entity pairs in template sentences (``entity_swaps``): WMT22 names few of them.
 CON005 (one source name rendered two ways) is measured in ``term_variants``: its findings on the
 references and on the 13 systems' outputs, and recall when the reference's last rendering of a
-recurring name is replaced by a system's different rendering of it.
+recurring name is replaced by a system's different rendering of it. CON001 (one katakana word
+spelt two ways, target-only) is measured in ``katakana_variants``.
 
 Run: ``python benchmarks/names_eval.py [--seed 7]`` (skips when ../shared/data is absent).
 """
@@ -164,6 +165,59 @@ def term_variants(docs: list[tuple[list[str], list[str]]]) -> dict[str, object]:
     }
 
 
+def katakana_variants(rng: random.Random, docs: list[tuple[list[str], list[str]]]) -> dict[str, object]:
+    """CON001 without the source: its findings on the clean references and on the 13 systems'
+    outputs (documents of the same lines), and recall when one occurrence of a katakana word
+    that a reference document writes twice or more is respelt: ``long_vowel`` drops or adds a
+    final ー (コンピューター / コンピュータ), ``one_kana`` replaces one kana of a word of six kana
+    or more (a misspelt name: ハリントン / ハリンドン)."""
+    from audit.lexicon.script import KATAKANA_RUN
+
+    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
+    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
+        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
+
+    def con001(tgt: list[str]) -> list[str]:
+        tdoc = document_from_text("\n".join(tgt), "ja", presegmented=True)
+        return [f.message for f in run_rules(Context(target=tdoc), select_rules(("CON001",)))[0]]
+
+    findings: dict[str, list[str]] = {}
+    recall = {"long_vowel": [0, 0], "one_kana": [0, 0]}
+    at = 0
+    for src, _ in docs:
+        for name, lines in outputs.items():
+            findings.setdefault(name, []).extend(con001([(x or "。") for x in lines[at : at + len(src)]]))
+        tgt = [(x or "。") for x in outputs["reference"][at : at + len(src)]]
+        at += len(src)
+        where: dict[str, list[tuple[int, int]]] = {}
+        for i, line in enumerate(tgt):
+            for m in KATAKANA_RUN.finditer(line):
+                if "・" not in m.group() and len(m.group().replace("ー", "")) >= 4:
+                    where.setdefault(m.group(), []).append((i, m.start()))
+        for word, spots in where.items():
+            if len(spots) < 2:
+                continue
+            i, start = spots[-1]
+            for kind in recall:
+                if kind == "long_vowel":
+                    new = word[:-1] if word.endswith("ー") else word + "ー"
+                else:
+                    kana = [k for k, ch in enumerate(word) if ch != "ー"]
+                    if len(kana) < 6:
+                        continue
+                    k = rng.choice(kana)
+                    new = word[:k] + rng.choice([c for c in KANA if c != word[k]]) + word[k + 1 :]
+                bad = list(tgt)
+                bad[i] = tgt[i][:start] + new + tgt[i][start + len(word) :]
+                recall[kind][1] += 1
+                recall[kind][0] += any(f"「{new}」" in m for m in con001(bad))
+    return {
+        "findings_on_references": len(findings["reference"]),
+        "findings_on_systems": {name: len(found) for name, found in findings.items() if name != "reference"},
+        **{kind: {"found": f, "injected": n, "recall": round(f / max(n, 1), 3)} for kind, (f, n) in recall.items()},
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=7)
@@ -235,6 +289,7 @@ def main() -> int:
         },
         "NAM003_sibling_entities": entity_swaps(rng),
         "CON005_term_variants": term_variants(docs),
+        "CON001_katakana_variants_target_only": katakana_variants(rng, docs),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

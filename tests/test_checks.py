@@ -57,6 +57,9 @@ def test_rule_fires_on_bad_text_and_not_on_good(code, bad, good):
         ("プロプロの兵士になる。", "プロプロ"),  # an unknown katakana word that is a known word twice
         ("返品には eBay オプションy オプションをご利用ください。", "y オプションy オプション"),  # mixed scripts
         ("結果が出ないんだったら、やつったら、やつらは来る。", "ったら、やつったら、やつ"),  # a clause boundary copied
+        ("両国はサプライチェーン、サプライチェーンを強化する。", "サプライチェーン、サプライチェーン"),
+        ("両国はサプライチェーンチェーンを強化する。", "チェーンチェーン"),  # glued inside one compound
+        ("ワイド・ピクチャー、ピクチャー・イン・ピクチャーを選ぶ。", None),  # two compounds sharing a word
         ("石がゴロゴロ転がる。", None),  # reduplicated words the dictionary knows
         ("いろいろな国の人々が時々来る。", None),
         ("赤ちゃんがハイハイする。", None),
@@ -94,6 +97,18 @@ def test_katakana_variants_suggest_the_dominant_spelling():
     split = "プリンターを使う。プリンターが壊れた。プリンタ ーを直す。"
     assert not target_findings(split, "CON001")
     assert [f.suggestion for f in target_findings(split, "GRB003")] == ["プリンター"]
+
+
+def test_katakana_variants_one_kana_apart():
+    from audit.lexicon.names import KatakanaModel
+
+    if not KatakanaModel.shared().available:
+        pytest.skip("jamdict-data not installed")
+    name = "ハリントンベルク氏が来た。ハリントンベルク氏は話した。ハリンドンベルク氏も。"
+    assert [(f.target.text, f.suggestion) for f in target_findings(name, "CON001")] == [("ハリンドンベルク", "ハリントンベルク")]
+    # two compounds of dictionary words that differ by a whole word are two words, not one misspelt
+    words = "メインスタジアムで開会式を行う。メインスタジアムは満員だ。ツインスタジアム構想もある。"
+    assert not target_findings(words, "CON001")
 
 
 def test_spaced_katakana_is_one_finding_per_name():

@@ -7,9 +7,11 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from os.path import commonprefix
 
 from audit.checks.base import Context, Hit, rule
 from audit.checks.garbled import in_broken_word
+from audit.lexicon.names import KatakanaModel
 from audit.lexicon.script import KATAKANA_RUN
 from audit.model import Severity, Span
 
@@ -26,6 +28,27 @@ def katakana_key(word: str) -> str:
 
 def _one_substitution(a: str, b: str) -> bool:
     return len(a) == len(b) and sum(x != y for x, y in zip(a, b)) == 1
+
+
+def _different_words(model: KatakanaModel, a: str, b: str) -> bool:
+    """Whether two katakana compounds one kana apart are two compounds of dictionary words that
+    differ by a whole word (ツインシャトルベイ / メインシャトルベイ: ツイン and メイン are two
+    words, not two spellings of one). JMdict's words only: JMnedict has a name for almost any
+    short kana sequence, so it would split a misspelt name (ハリンドン) just as well."""
+    if not model.available or len(a) != len(b):
+        return False
+    p = len(commonprefix([a, b]))
+    s = len(commonprefix([a[::-1], b[::-1]]))
+    lo, hi = min(p, len(a) - s), max(p, len(a) - s)
+
+    def rest(part: str) -> bool:
+        return not part or part in model.vocabulary or model.compound(part, vocabulary_only=True)
+
+    return any(
+        a[i:j] in model.vocabulary and b[i:j] in model.vocabulary and rest(a[:i]) and rest(a[j:]) and rest(b[:i]) and rest(b[j:])
+        for i in range(0, lo + 1)
+        for j in range(max(hi, i + 3), len(a) + 1)  # words of three kana or more: パチ, イヌ, ワズ split too much
+    )
 
 
 @rule("CON001", "katakana-variants", Severity.MINOR, "The same katakana word or name is spelled two ways")
@@ -54,12 +77,13 @@ def katakana_variants(ctx: Context) -> Iterator[Hit]:
     by_len: dict[int, list[str]] = defaultdict(list)
     for k in keys:
         by_len[len(k)].append(k)
+    model = KatakanaModel.shared()
     for group in by_len.values():
         if len(group[0]) < 6:
             continue
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                if _one_substitution(a, b):
+                if _one_substitution(a, b) and not _different_words(model, by_key[a][0], by_key[b][0]):
                     parent[_find(parent, b)] = _find(parent, a)
     clusters: dict[str, list[str]] = defaultdict(list)
     for k in keys:

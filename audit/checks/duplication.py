@@ -124,7 +124,7 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
     for m in _EXACT.finditer(text):
         a = m.group("a")
         lo, hi = m.start(), m.end()
-        if not _content(a) or a + a in _LEGIT_REPEATS or _word_internal(text, lo, hi):
+        if not _content(a) or a + a in _LEGIT_REPEATS or _word_internal(text, lo, hi) or _compound_edges(text, m):
             continue
         taken.append((lo, hi))
         yield Hit(
@@ -187,6 +187,19 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
         bucket.append(q)
         if len(bucket) > 8:
             del bucket[0]
+
+
+def _compound_edges(text: str, m: re.Match[str]) -> bool:
+    """Two separate katakana words that share a part are not a repeat: in ``ピクチャー・イン・
+    ピクチャー、ピクチャー・アンド・ピクチャー`` the copies around 、 end one compound and start
+    the next. Only copies kept apart by a separator count so; a copy glued to itself inside one
+    compound (サプライチェーンチェーン) is still a repeat."""
+    a, lo, hi = m.group("a"), m.start(), m.end()
+    if not m.group("g") or not _KATAKANA.fullmatch(a):
+        return False
+    before = text[lo - 1] if lo > 0 else ""
+    after = text[hi] if hi < len(text) else ""
+    return any(c and (c == "・" or _KATAKANA.fullmatch(c)) for c in (before, after))
 
 
 def _word_internal(text: str, lo: int, hi: int) -> bool:

@@ -486,6 +486,7 @@ class KatakanaModel:
 
     def __init__(self, path: str | None):
         self.words: frozenset[str] = frozenset()
+        self.vocabulary: frozenset[str] = frozenset()  # JMdict's katakana words alone, without JMnedict's names
         self._tri: dict[str, int] = {}
         self._ctx: dict[str, int] = {}
         self._bi: dict[str, int] = {}
@@ -495,13 +496,17 @@ class KatakanaModel:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             # rows starting with a katakana letter or ー (SQLite compares code points: cheap)
-            words = {
-                p
+            by_table = {
+                table: {
+                    p
+                    for (text,) in db.execute(f"SELECT text FROM {table} WHERE text >= 'ァ' AND text < 'ヽ'")  # noqa: S608
+                    for p in re.split(r"[・＝=]", text)
+                    if KATAKANA_PIECE.fullmatch(p)
+                }
                 for table in ("NEKana", "Kana")
-                for (text,) in db.execute(f"SELECT text FROM {table} WHERE text >= 'ァ' AND text < 'ヽ'")  # noqa: S608
-                for p in re.split(r"[・＝=]", text)
-                if KATAKANA_PIECE.fullmatch(p)
             }
+            words = by_table["NEKana"] | by_table["Kana"]
+            self.vocabulary = frozenset(by_table["Kana"])
         finally:
             db.close()
         from collections import Counter
@@ -544,11 +549,13 @@ class KatakanaModel:
         k = min(range(len(scores)), key=scores.__getitem__)
         return k, scores[k]
 
-    def compound(self, word: str) -> bool:
-        """True if ``word`` is two or more known katakana words written together (オレンジゾーン)."""
+    def compound(self, word: str, vocabulary_only: bool = False) -> bool:
+        """True if ``word`` is two or more known katakana words written together (オレンジゾーン);
+        with ``vocabulary_only``, JMdict's words (not JMnedict's names: ハリン is a name)."""
+        known = self.vocabulary if vocabulary_only else self.words
         n = len(word)
         ok = [True] + [False] * n
         for end in range(2, n + 1):
-            ok[end] = any(ok[start] and word[start:end] in self.words for start in range(0, end - 1))
+            ok[end] = any(ok[start] and word[start:end] in known for start in range(0, end - 1))
         return ok[n]
 
