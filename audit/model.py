@@ -201,6 +201,7 @@ class Stage:
     reason: str | None = None
     enable: str | None = None
     seconds: float | None = None
+    notes: tuple[str, ...] = ()  # what ran but held back, and why (a rule that judged its evidence too weak)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "status": "ran" if self.ran else "skipped"}
@@ -208,6 +209,8 @@ class Stage:
             d["reason"] = self.reason
         if self.enable:
             d["enable"] = self.enable
+        if self.notes:
+            d["notes"] = list(self.notes)
         if self.seconds is not None:
             d["seconds"] = round(self.seconds, 4)
         return d

@@ -185,13 +185,12 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
             stale = []
         suppressed_count = len(suppressed)
         findings = [replace(f, id=f"F{i:04d}") for i, f in enumerate(kept + stale, 1)]
-    said = [r for r in runs if r.reason]
-    reason = None
-    if said:
-        reason = "; ".join(f"{r.rule.code} {r.reason}" for r in said)
+    not_run = [r for r in runs if r.reason and not r.ran]
+    reason = "; ".join(f"{r.rule.code} {r.reason}" for r in not_run) or None
     if suppressed_count:
         reason = f"{suppressed_count} finding(s) suppressed by {cfg.suppressions}" + (f"; {reason}" if reason else "")
-    stages.append(Stage("check", True, reason, seconds=time.perf_counter() - clock))
+    held_back = tuple(f"{r.rule.code}: {r.reason}" for r in runs if r.reason and r.ran)
+    stages.append(Stage("check", True, reason, seconds=time.perf_counter() - clock, notes=held_back))
 
     signature = build_signature(
         cfg, target, source, reference, [r.rule.code for r in runs if r.ran], bt_signature, comet_signature,

@@ -34,6 +34,8 @@ def pair_findings(en: list[str], ja: list[str], code: str, embedder=None):
         ("GRB003", "シリコン バレーの企業が参加した。", "シリコンバレーの企業が参加した。"),
         ("GRB003", "両国は協力を強化することに合意す る。", "両国は協力を強化することに合意する。"),
         ("GRB004", "を中心に議論が進められた。", "貿易を中心に議論が進められた。"),
+        ("GRB004", "のように、ほとんど目に触れる。", "というのも、予算が足りなかったからだ。"),
+        ("GRB004", "をタップします。", "ほどなくして、返事の手紙が届いた。"),
         ("GRB005", "両国は会談した。その後の記者会見で発表された共同", "両国は会談した。その後、共同声明が発表された。"),
         ("GRB006", "大臣は「協力を進めると述べた。", "大臣は「協力を進める」と述べた。"),
         ("GRB007", "日米両国は,協力を強化する.", "日米両国は、協力を強化する。"),
@@ -61,6 +63,8 @@ def test_rule_fires_on_bad_text_and_not_on_good(code, bad, good):
         ("両国はサプライチェーンチェーンを強化する。", "チェーンチェーン"),  # glued inside one compound
         ("ワイド・ピクチャー、ピクチャー・イン・ピクチャーを選ぶ。", None),  # two compounds sharing a word
         ("石がゴロゴロ転がる。", None),  # reduplicated words the dictionary knows
+        ("新しい版をちょくちょく出す。", None),
+        ("参加者の一人一人に配る。", None),
         ("いろいろな国の人々が時々来る。", None),
         ("赤ちゃんがハイハイする。", None),
     ],
@@ -97,6 +101,28 @@ def test_katakana_variants_suggest_the_dominant_spelling():
     split = "プリンターを使う。プリンターが壊れた。プリンタ ーを直す。"
     assert not target_findings(split, "CON001")
     assert [f.suggestion for f in target_findings(split, "GRB003")] == ["プリンター"]
+
+
+def test_spaced_katakana_as_a_house_style_is_noted_not_reported(cli, tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text(
+        "デジタル マーケティングの専門家だ。\nソフトウェア ツールを直した。\nチャット サービス ウィンドウを開く。\nジョー・スミス氏が来た。\n",
+        encoding="utf-8",
+    )
+    res = cli("check", doc, "--select", "GRB002", "--format", "json")
+    assert res.code == 0, res.err
+    report = res.json()
+    assert report["findings"] == []
+    check = next(s for s in report["stages"] if s["name"] == "check")
+    assert check["notes"] == [
+        "GRB002: 3 katakana compounds are written with spaces (1 with ・): taken as the house style of this document, not reported"
+    ]
+    assert "note: GRB002: 3 katakana compounds" in cli("check", doc, "--select", "GRB002").out
+    # fewer spaced compounds than ・ compounds: a slip, reported
+    doc.write_text("ジョン・スミス氏とメアリー・ジョーンズ氏、ハリー・ポッター氏が来た。\nソフトウェア ツールを直した。\n", encoding="utf-8")
+    assert [f["target"]["text"] for f in cli("check", doc, "--select", "GRB002", "--format", "json").json()["findings"]] == [
+        "ソフトウェア ツール"
+    ]
 
 
 def test_katakana_variants_one_kana_apart():

@@ -96,7 +96,7 @@ def repeated_phrase(ctx: Context) -> Iterator[Hit]:
 
     Exact copies of three or more characters containing a kanji, katakana or Latin letter are
     reported; near copies (eight characters or more, same ending, 80% shared bigrams) too.
-    Reduplicated words (様々, いろいろ, ますます…) are not.
+    Reduplicated words (様々, いろいろ, ちょくちょく, 一人一人: one word in the dictionary) are not.
     """
     for seg in ctx.target.segments:
         yield from _repeats_in(ctx, seg)
@@ -126,6 +126,8 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
         lo, hi = m.start(), m.end()
         if not _content(a) or a + a in _LEGIT_REPEATS or _word_internal(text, lo, hi) or _compound_edges(text, m):
             continue
+        if not m.group("g") and _one_word(ctx, text, lo, hi):
+            continue  # a reduplicated word the dictionary knows (ちょくちょく, 一人一人)
         taken.append((lo, hi))
         yield Hit(
             f"「{a}」 is repeated",
@@ -187,6 +189,11 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
         bucket.append(q)
         if len(bucket) > 8:
             del bucket[0]
+
+
+def _one_word(ctx: Context, text: str, lo: int, hi: int) -> bool:
+    """Whether [lo, hi) lies inside one dictionary word of the sentence."""
+    return any(t.begin <= lo and hi <= t.end and not t.oov for t in ctx.tokenizer.tokenize(text))
 
 
 def _compound_edges(text: str, m: re.Match[str]) -> bool:

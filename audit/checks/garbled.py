@@ -15,11 +15,15 @@ from audit.segment import _CLOSING, _PAIRS
 _GAP = re.compile(f"(?<=[{JA}」』）])[ \t]+(?=[{JA}「『（])")
 _KATAKANA_SPACED_RUN = re.compile("[\u30a0-\u30ff]+(?:[ \u3000]+[\u30a0-\u30ff]+)+")
 _SPACES = re.compile("[ \u3000]+")
+_KATAKANA_DOTTED = re.compile("[\u30a1-\u30fa\u30fc]+(?:・[\u30a1-\u30fa\u30fc]+)+")
+HOUSE_STYLE_MIN = 3  # spaced katakana compounds from which spacing is taken as a house style (GRB002)
 _WORD_GAP = re.compile(f"(?<=[{JA}ー])[ \t\u3000]+(?=[{JA}ー])")
 _TERMINAL = "。！？!?．.」』）)…"
 # Particles and auxiliaries that cannot open a Japanese sentence.
 _BAD_START_POS = {"格助詞", "係助詞", "副助詞"}
-_OK_START = ("ので", "でも", "では", "だが", "だから", "ただ", "また", "なお", "と言う", "とは", "との")
+_OK_START = ("ので", "でも", "では", "だが", "だから", "ただ", "また", "なお", "と言う", "とは", "との",
+             # sentence-opening conjunctions and adverbs that begin like a particle
+             "というのも", "というわけ", "というより", "というか", "ということで", "ほどなく")
 
 
 def _ja_segments(ctx: Context) -> Iterator[Segment]:
@@ -102,7 +106,13 @@ def spaced_katakana(ctx: Context) -> Iterator[Hit]:
     (``ジョン・スミス``); a plain space (``ハミルトン ブラザーズ カンパニー``) is a sign that the
     name was transliterated word by word from a link or a title and not checked. One finding
     per name, however many spaces it has; a space that splits one word is GRB003's.
+
+    Some house styles (Microsoft's, for one) separate the words of katakana compounds with a
+    space on purpose (``ソフトウェア ツール``). A document that does so three times or more, and
+    at least as often as it joins katakana words with ・, is taken to follow such a style: nothing
+    is reported, and the report says why.
     """
+    found = []
     for seg in _ja_segments(ctx):
         for run in _KATAKANA_SPACED_RUN.finditer(seg.text):
             base = run.start()
@@ -118,12 +128,21 @@ def spaced_katakana(ctx: Context) -> Iterator[Hit]:
                 pos = b
             words.append(text[pos:])
             suggestion += text[pos:]
-            yield Hit(
-                "katakana words separated by a space" if len(gaps) == 1 else f"katakana words separated by {len(gaps)} spaces",
-                target=ctx.span(seg, run.start(), run.end()),
-                evidence={"words": words},
-                suggestion=suggestion,
+            found.append(
+                Hit(
+                    "katakana words separated by a space" if len(gaps) == 1 else f"katakana words separated by {len(gaps)} spaces",
+                    target=ctx.span(seg, run.start(), run.end()),
+                    evidence={"words": words},
+                    suggestion=suggestion,
+                )
             )
+    dotted = len(_KATAKANA_DOTTED.findall(ctx.target.text))
+    if len(found) >= HOUSE_STYLE_MIN and len(found) >= dotted:
+        ctx.notes.append(
+            f"{len(found)} katakana compounds are written with spaces ({dotted} with ・): taken as the house style of this document, not reported"
+        )
+        return
+    yield from found
 
 
 @rule("GRB003", "broken-word", Severity.MINOR, "A space splits one Japanese word in two")

@@ -345,7 +345,8 @@ def _scores_section(report: Report) -> list[str]:
 def _stages_section(report: Report) -> list[str]:
     skipped = [st for st in report.stages if not st.ran]
     notes = [st for st in report.stages if st.ran and st.reason]
-    if not skipped and not notes:
+    held_back = [(st.name, n) for st in report.stages for n in st.notes]
+    if not skipped and not notes and not held_back:
         return []
     out = ["<section><h2>What was skipped, and why</h2><ul>"]
     for st in skipped:
@@ -353,6 +354,8 @@ def _stages_section(report: Report) -> list[str]:
         out.append(f"<li><b>{esc(st.name)}</b>: {esc(st.reason or 'skipped')}{enable}</li>")
     for st in notes:
         out.append(f"<li><b>{esc(st.name)}</b> ran; not run within it: {esc(st.reason)}</li>")
+    for name, note in held_back:
+        out.append(f"<li><b>{esc(name)}</b> ran; held back: {esc(note)}</li>")
     out.append("</ul></section>")
     return out
 

@@ -51,6 +51,11 @@ def render_markdown(report: Report) -> str:
             cells = " | ".join(f"{values[k]:.2f}" if k in values else "" for k in names)
             out.append(f"| {_escape(ids)} | {cells} | {_escape(src[:120])} | {_escape(tgt[:120])} |")
         out.append("")
+    notes = [n for s in report.stages for n in s.notes]
+    if notes:
+        out.append("Notes:")
+        out += [f"- {_escape(n)}" for n in notes]
+        out.append("")
     skipped = [s for s in report.stages if not s.ran]
     if skipped:
         out.append("Skipped stages:")

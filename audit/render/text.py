@@ -28,6 +28,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
         s = report.source
         lines.append(f"source: {safe_terminal(s.path or '<text>')} ({s.encoding}, {len(s.segments)} sentences)")
     for stage in report.stages:
+        lines += [c(_DIM, f"note: {safe_terminal(n)}") for n in stage.notes]
         if stage.ran:
             continue
         hint = f" — to enable: {stage.enable}" if stage.enable else ""
