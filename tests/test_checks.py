@@ -30,6 +30,7 @@ def pair_findings(en: list[str], ja: list[str], code: str, embedder=None):
     "code,bad,good",
     [
         ("GRB001", "によると 公式統計 会議中、両国の閣僚は貿易について議論した。", "会議中、両国の閣僚は貿易について議論した。"),
+        ("GRB001", "（２） 返品先は 住所をお問い合わせください。", "（２） 返品先の住所をお問い合わせください。"),  # a list number
         ("GRB002", "ハミルトン ブラザーズが参加した。", "ハミルトン・ブラザーズが参加した。"),
         ("GRB003", "シリコン バレーの企業が参加した。", "シリコンバレーの企業が参加した。"),
         ("GRB003", "両国は協力を強化することに合意す る。", "両国は協力を強化することに合意する。"),
@@ -135,6 +136,14 @@ def test_katakana_variants_one_kana_apart():
     # two compounds of dictionary words that differ by a whole word are two words, not one misspelt
     words = "メインスタジアムで開会式を行う。メインスタジアムは満員だ。ツインスタジアム構想もある。"
     assert not target_findings(words, "CON001")
+
+
+def test_words_run_together_against_the_source():
+    run_together = pair_findings(["The PGI Growth Accelerator will help."], ["PGI GrowthAcceleratorが役立つ。"], "UNT001")
+    assert [f.evidence["source"] for f in run_together] == ["Growth Accelerator"]
+    assert target_findings("PGI GrowthAcceleratorが役立つ。", "UNT001")  # a short, mostly Latin sentence too
+    # one word in the source as well: a user name or a brand, kept as it is
+    assert not pair_findings(["Never missed a release from StormyHarbor, loved it."], ["StormyHarborのリリースは見逃さない。"], "UNT001")
 
 
 def test_spaced_katakana_is_one_finding_per_name():

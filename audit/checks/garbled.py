@@ -19,6 +19,7 @@ _KATAKANA_DOTTED = re.compile("[\u30a1-\u30fa\u30fc]+(?:・[\u30a1-\u30fa\u30fc]
 HOUSE_STYLE_MIN = 3  # spaced katakana compounds from which spacing is taken as a house style (GRB002)
 _WORD_GAP = re.compile(f"(?<=[{JA}ー])[ \t\u3000]+(?=[{JA}ー])")
 _TERMINAL = "。！？!?．.」』）)…"
+_ENUMERATOR = re.compile(r"\s*[（(]?(?:[0-9０-９]{1,3}|[a-zA-Zａ-ｚＡ-Ｚ]|[一二三四五六七八九十]{1,3})[）).．]|\s*[①-⑳]")
 # Particles and auxiliaries that cannot open a Japanese sentence.
 _BAD_START_POS = {"格助詞", "係助詞", "副助詞"}
 _OK_START = ("ので", "でも", "では", "だが", "だから", "ただ", "また", "なお", "と言う", "とは", "との",
@@ -63,8 +64,8 @@ def stray_fragments(ctx: Context) -> Iterator[Hit]:
             a, b = m.start(), m.end()
             if seg.text[a - 1] in "・" or (seg.text[a - 1] in "」』）" and seg.text[b] in "「『（") or (is_katakana(seg.text[a - 1]) and is_katakana(seg.text[b])):
                 continue
-            if _straddles(ctx, seg.text, a, b):
-                continue
+            if _straddles(ctx, seg.text, a, b) or _ENUMERATOR.fullmatch(seg.text[:a]):
+                continue  # a broken word (GRB003), or a list number (1） 返品先は…)
             gaps.append((a, b))
         if not gaps:
             continue

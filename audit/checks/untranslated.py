@@ -24,7 +24,9 @@ def untranslated(ctx: Context) -> Iterator[Hit]:
 
     Names, acronyms and code stay in Latin script legitimately (``Johns Hopkins``, ``NATO``,
     ``IAEA``): runs made only of capitalised words or capitals are not reported. A whole
-    untranslated sentence is major; a phrase inside Japanese is minor.
+    untranslated sentence is major; a phrase inside Japanese is minor. With the source, words
+    run together that the source writes as one too (a user name, a brand) are names; the
+    source's spaced form, when it has one, is given as evidence.
     """
     for seg in ctx.target.segments:
         letters = [c for c in seg.text if c.isalpha()]
@@ -40,7 +42,7 @@ def untranslated(ctx: Context) -> Iterator[Hit]:
                     evidence={"words": len(words)},
                     suggestion="translate the sentence",
                 )
-            continue
+                continue
         for m in runs:
             words = m.group().split()
             function = [w for w in words if w in _FUNCTION_WORDS]
@@ -54,10 +56,18 @@ def untranslated(ctx: Context) -> Iterator[Hit]:
                 )
                 continue
             for c in _CAMEL.finditer(m.group()):
+                parts = re.findall(r"[A-Z][a-z]+", c.group())
+                evidence: dict[str, object] = {"words": parts}
+                if ctx.source is not None:
+                    if re.search(rf"\b{c.group()}\b", ctx.source.text):
+                        continue  # the source writes it as one word: a name (a user name, a brand)
+                    spaced = re.search(r"\b" + r"[\s-]+".join(parts) + r"\b", ctx.source.text)
+                    if spaced:
+                        evidence["source"] = spaced.group()
                 yield Hit(
                     f"English words run together and left untranslated: 「{c.group()}」",
                     target=ctx.span(seg, m.start() + c.start(), m.start() + c.end()),
-                    evidence={"words": re.findall(r"[A-Z][a-z]+", c.group())},
-                    suggestion=" ".join(re.findall(r"[A-Z][a-z]+", c.group())) + " (translated, or as the official name)",
+                    evidence=evidence,
+                    suggestion=" ".join(parts) + " (translated, or as the official name)",
                     severity=Severity.MINOR,
                 )
