@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from audit.checks.base import Context, run_rules, select_rules
@@ -119,6 +121,9 @@ def test_spaced_katakana_as_a_house_style_is_noted_not_reported(cli, tmp_path):
         "GRB002: 3 katakana compounds are written with spaces (1 with ・): taken as the house style of this document, not reported"
     ]
     assert "note: GRB002: 3 katakana compounds" in cli("check", doc, "--select", "GRB002").out
+    sarif = json.loads(cli("check", doc, "--select", "GRB002", "--format", "sarif").out)
+    told = [n["message"]["text"] for n in sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
+    assert check["notes"][0] in told and any(t.startswith("skipped align: target-only audit") for t in told)
     # fewer spaced compounds than ・ compounds: a slip, reported
     doc.write_text("ジョン・スミス氏とメアリー・ジョーンズ氏、ハリー・ポッター氏が来た。\nソフトウェア ツールを直した。\n", encoding="utf-8")
     assert [f["target"]["text"] for f in cli("check", doc, "--select", "GRB002", "--format", "json").json()["findings"]] == [

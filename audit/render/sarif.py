@@ -41,6 +41,17 @@ def _region(doc: Document, span: Span) -> dict[str, Any]:
     }
 
 
+def _notifications(report: Report) -> dict[str, Any]:
+    """What was skipped and what held back, as SARIF tool-execution notifications."""
+    out = [
+        {"level": "note", "message": {"text": f"skipped {st.name}: {st.reason}" + (f" (to enable: {st.enable})" if st.enable else "")}}
+        for st in report.stages
+        if not st.ran
+    ]
+    out += [{"level": "note", "message": {"text": n}} for st in report.stages for n in st.notes]
+    return {"toolExecutionNotifications": out} if out else {}
+
+
 def render_sarif(report: Report) -> str:
     from audit.checks.base import all_rules
 
@@ -100,7 +111,7 @@ def render_sarif(report: Report) -> str:
         "columnKind": "unicodeCodePoints",
         "artifacts": artifacts,
         "results": results,
-        "invocations": [{"executionSuccessful": True}],
+        "invocations": [{"executionSuccessful": True, **_notifications(report)}],
         "properties": {
             "signature": json.loads(json.dumps(report.signature, default=str)),
             "scores": {s.name: s.value for s in report.document_scores},
