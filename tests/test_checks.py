@@ -55,6 +55,40 @@ def test_rule_fires_on_bad_text_and_not_on_good(code, bad, good):
 
 
 @pytest.mark.parametrize(
+    "text, found",
+    [
+        # invented placeholders; the form found, or None
+        ("SHOP_APP#からサインアウトしてください。", "SHOP_APP#"),  # opening # lost
+        ("#SHOP_APP #からサインアウトしてください。", "#SHOP_APP #"),  # spaced off
+        ("まず # SHOP_APP#を開きます。", "# SHOP_APP#"),
+        ("#SHOP_APP##から購入した本。", "#SHOP_APP##"),  # doubled
+        ("#shop_app からサインアウト#", "#shop_app"),  # closing # lost (and moved to the end)
+        ("ＳＨＯＰ＿ＡＰＰ＃を開きます。", "ＳＨＯＰ＿ＡＰＰ＃"),  # full-width
+        ("#SHOP_APP#に連絡。#CLERK様が対応します。", "#CLERK"),  # capitals: a placeholder, as the document has intact ones
+        ("#SHOP_APP#からサインアウトしてください。", None),
+        ("#SHOP_APP##SHOP_APP#から再ダウンロードできます。", None),  # two side by side
+        ("#SHOP_APP#eリーダーを右クリックします。", None),  # a word glued after it
+        ("#MeToo運動が広がった。", None),  # a hashtag
+        ("#CLERK様が対応します。", None),  # capitals, and no intact placeholder in the document
+    ],
+)
+def test_broken_placeholders(text, found):
+    findings = target_findings(text, "GRB008")
+    assert [f.target.text for f in findings] == ([found] if found else [])
+    if found:
+        assert findings[0].suggestion.startswith("#") and findings[0].suggestion.endswith("#") and " " not in findings[0].suggestion
+
+
+def test_a_placeholder_found_with_and_without_the_source_is_one_finding():
+    found = pair_findings(["Sign out of #SHOP_APP# first."], ["まずSHOP_APP#からサインアウトしてください。"], "ACR003")
+    assert len(found) == 1  # ACR003 alone
+    sd = document_from_text("Sign out of #SHOP_APP# first.", "en", presegmented=True)
+    td = document_from_text("まずSHOP_APP#からサインアウトしてください。", "ja", presegmented=True)
+    both, _ = run_rules(Context(target=td, source=sd, alignment=(Bead((0,), (0,)),)), select_rules(("ACR003", "GRB008")))
+    assert [f.code for f in both] == ["ACR003"] and both[0].evidence["corroborated_by"][0]["code"] == "GRB008"
+
+
+@pytest.mark.parametrize(
     "text, flagged",
     [
         ("私にはかなりの驚き驚きだったわ。", "驚き驚き"),  # a short word doubled
@@ -251,6 +285,44 @@ def test_an_altered_acronym_is_reported_as_altered(en, ja, altered):
         assert found[0].target.text == altered and found[0].severity.value == "major" and "altered" in found[0].message
     else:
         assert "altered" not in found[0].message
+
+
+@pytest.mark.parametrize(
+    "en, ja, expected",
+    [
+        # (source, translation, (token, form found) or None when nothing is wrong); invented strings
+        ("Your order will arrive in #NUMBER# minutes.", "ご注文は#番号#分以内に届きます。", ("#NUMBER#", "#番号#")),
+        ("Sign out of #SHOP_APP# first.", "まず#SHOP_APP #からサインアウトしてください。", ("#SHOP_APP#", "#SHOP_APP #")),
+        ("Sign out of #SHOP_APP# first.", "まずSHOP_APP#からサインアウトしてください。", ("#SHOP_APP#", "SHOP_APP#")),
+        ("Hello {user}, you have {count} new messages.", "{user}さん、新着メッセージが{件数}件あります。", ("{count}", "{件数}")),
+        ("See https://shop.example.org/help for details.", "詳しくはヘルプページをご覧ください。", ("https://shop.example.org/help", None)),
+        ("Write to help@example.org or call us.", "help@exmple.orgまでメールするか、お電話ください。", ("help@example.org", "help@exmple.org")),
+        ("Buy it at #SHOP# or renew at #SHOP#.", "#SHOP#で購入するか、そこで更新してください。", ("#SHOP#", None)),
+        # copied as written (full-width ＃ is NFKC's #), or no token at all
+        ("Your order will arrive in #NUMBER# minutes.", "ご注文は＃NUMBER＃分以内に届きます。", None),
+        ("See https://shop.example.org/help for details.", "詳しくは https://shop.example.org/help をご覧ください。", None),
+        ("Renew at my.example.com before it expires.", "期限切れになる前にMy.Example.comで更新してください。", None),
+        ("It grew 50% since 2020, e.g. in sales.", "2020年以降、例えば売上高で50％伸びた。", None),
+    ],
+)
+def test_verbatim_tokens_must_be_copied(en, ja, expected):
+    found = pair_findings([en], [ja], "ACR003")
+    if expected is None:
+        assert found == []
+        return
+    assert len(found) == 1
+    token, altered = expected
+    assert found[0].evidence["token"] == token and found[0].source.text == token
+    if altered:
+        assert found[0].evidence["found"] == altered and "altered" in found[0].message
+    else:
+        assert "found" not in found[0].evidence
+
+
+def test_a_url_is_not_an_acronym():
+    en = "Read the FAQ at https://EXAMPLE.ORG/QRTF before applying."
+    assert [f.evidence["token"] for f in pair_findings([en], ["申請前にFAQをお読みください。"], "ACR001")] == []
+    assert [f.evidence["token"] for f in pair_findings([en], ["申請前にFAQをお読みください。"], "ACR003")] == ["https://EXAMPLE.ORG/QRTF"]
 
 
 def test_dropped_clause_is_found_by_dictionary_coverage():

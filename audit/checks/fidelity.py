@@ -622,8 +622,11 @@ def acronym_missing(ctx: Context) -> Iterator[Hit]:
         words = re.findall(r"[A-Za-z]{2,}", s_text)
         if words and sum(w.isupper() for w in words) / len(words) > 0.3:
             continue  # text in capitals (a shouted notice): capitals do not mark acronyms here
+        verbatim = [(a, b) for _, a, b, _ in verbatim_tokens(s_text)]
         for m in _LATIN_TOKEN.finditer(s_text):
             token = m.group()
+            if any(a <= m.start() < b for a, b in verbatim):
+                continue  # part of a URL, address or placeholder: ACR003 checks the whole of it
             if token.upper() in t_norm or token.split("-")[0] in _ROUTINELY_TRANSLATED:
                 continue
             if s_text[m.end() : m.end() + 1] in ("$", "€", "£", "¥"):
@@ -672,6 +675,123 @@ def _altered(token: str, t_text: str, s_text: str) -> tuple[int, int] | None:
         if ratio >= 0.75 and (best is None or ratio > best[0]):
             best = (ratio, t.start(), t.end())
     return None if best is None else (best[1], best[2])
+
+
+# Text a translation must copy character for character: software placeholders, URLs, e-mail
+# addresses, domain names. Translating or respacing one breaks the string it belongs to.
+_VERBATIM = re.compile(
+    r"(?P<url>(?:https?://|www\.)[^\s<>\"'「」（）()]*[^\s<>\"'「」（）().,;:!?、。])"
+    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,})"
+    r"|(?P<placeholder>#[A-Z][A-Z0-9_]*#|\{\{\s*[\w.]+\s*\}\}|\{[\w.]*\}|\$\{\w+\}|%\(\w+\)[sdif]|(?<![\w%])%\d+\$[sdif]"
+    r"|(?<![\w%])%[sd@](?![\w])|</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>)"
+    r"|(?P<domain>(?<![\w.@/-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|int|io|info|jp|co\.jp|co\.uk|uk|de|fr|eu|ai|app|dev)\b(?![.\w-]*[\w-]))"
+)
+
+
+def verbatim_tokens(text: str) -> list[tuple[str, int, int, str]]:
+    """(kind, start, end, token) of each placeholder, URL, e-mail address and domain name in ``text``."""
+    return [(m.lastgroup or "", m.start(), m.end(), m.group()) for m in _VERBATIM.finditer(text)]
+
+
+def _verbatim_count(token: str, kind: str, t_norm: str) -> int:
+    if kind == "placeholder":
+        return t_norm.count(token)
+    return t_norm.lower().count(token.lower())  # URLs and domains are case-insensitive in their host part
+
+
+_PLACEHOLDER_CORE = re.compile(r"[\w.]+")
+_PLACEHOLDER_SHAPES = {  # by opening delimiter: the same delimiters around any name
+    "#": re.compile(r"#[^#\s]{1,16}#"),
+    "{{": re.compile(r"\{\{[^{}\s]{1,24}\}\}"),
+    "{": re.compile(r"(?<!\{)\{[^{}\s]{1,24}\}(?!\})"),
+    "${": re.compile(r"\$\{[^{}\s]{1,24}\}"),
+    "%(": re.compile(r"%\([^()\s]{1,24}\)[sdif]"),
+}
+
+
+def _verbatim_altered(token: str, kind: str, t_norm: str, s_tokens: set[str]) -> str | None:
+    """A near copy of ``token`` in the translation (``#PRS_ORG #``, ``PRS_ORG#``, ``#番号#``,
+    ``exmple.com``) that is not itself a token of the source."""
+    import difflib
+
+    if kind == "placeholder":
+        core = _PLACEHOLDER_CORE.search(token)
+        if core is not None:
+            # the name kept, the delimiters lost, spaced or changed in case
+            m = re.search(r"[#{$%(<]?\s*" + re.escape(core.group()) + r"\s*[#}>)]?", t_norm, re.I)
+            if m is not None and m.group().strip() != token:
+                return m.group().strip()
+        shape = _PLACEHOLDER_SHAPES.get(token[:2]) or _PLACEHOLDER_SHAPES.get(token[:1])
+        if shape is not None:
+            # the name translated between the delimiters: #NUMBER# → #番号#, {count} → {件数}
+            for m in shape.finditer(t_norm):
+                if m.group() not in s_tokens:
+                    return m.group()
+        return None
+    best: tuple[float, str] | None = None
+    for m in re.finditer(r"[A-Za-z0-9_.@/:%+~#?=&-]{4,}", t_norm):
+        word = m.group().rstrip(".")
+        if word.lower() == token.lower() or word in s_tokens:
+            continue
+        ratio = difflib.SequenceMatcher(None, token.lower(), word.lower()).ratio()
+        if ratio >= 0.8 and (best is None or ratio > best[0]):
+            best = (ratio, word)
+    return None if best is None else best[1]
+
+
+@rule("ACR003", "verbatim-token", Severity.MAJOR, "A placeholder, URL, e-mail address or domain name of the source is missing or altered",
+      needs=("source", "alignment"), concern="placeholder", precedence=0)
+def verbatim_token(ctx: Context) -> Iterator[Hit]:
+    """Finds text of the source that a translation must copy character for character and does
+    not: software placeholders (``#NAME#``, ``{count}``, ``{{user}}``, ``%s``, ``%(name)s``,
+    ``${var}``, markup tags), URLs, e-mail addresses and domain names. Machine translation
+    translates the word inside a placeholder (``#NUMBER#`` → ``#番号#``), drops or respaces its
+    delimiters (``#PRS_ORG #``, ``PRS_ORG#``) or leaves a link out with the clause around it; each
+    breaks the string or the reader's way to the link.
+
+    Occurrences are counted: a placeholder that the source has twice and the translation once is
+    reported. Full-width forms (＃, ｛) count as written, since NFKC maps them to the ASCII ones. A
+    near copy is reported as altered, with the form found; otherwise the token is missing.
+
+    Example: source "Your order will arrive in #NUMBER# minutes." translated as
+    「ご注文は#番号#分以内に届きます。」: ``#NUMBER#`` altered as ``#番号#``.
+    """
+    assert ctx.source is not None
+    for s_start, s_text, t_start, t_end, t_text in ctx.pair_texts():
+        tokens = verbatim_tokens(s_text)
+        if not tokens:
+            continue
+        t_norm = unicodedata.normalize("NFKC", t_text)
+        s_tokens = {tok for _, _, _, tok in tokens}
+        reported: set[str] = set()
+        for kind, a, b, token in tokens:
+            if token in reported:
+                continue
+            wanted = sum(1 for _, _, _, tok in tokens if tok == token)
+            have = _verbatim_count(token, kind, t_norm)
+            if have >= wanted:
+                continue
+            reported.add(token)
+            altered = _verbatim_altered(token, kind, t_norm, s_tokens)
+            evidence: dict[str, object] = {"token": token, "kind": kind, "in_source": wanted, "in_translation": have}
+            target = ctx.target.span(t_start, t_end)
+            if altered is not None:
+                evidence["found"] = altered
+                at = unicodedata.normalize("NFKC", t_text).find(altered)
+                if at >= 0 and len(t_norm) == len(t_text):  # NFKC kept the offsets
+                    target = ctx.target.span(t_start + at, t_start + at + len(altered))
+                message = f"{kind} {token} appears altered as {altered} in the translation"
+            elif wanted > 1:
+                message = f"{kind} {token} occurs {wanted} times in the source, {have} in the translation"
+            else:
+                message = f"{kind} {token} from the source does not appear in the translation"
+            yield Hit(
+                message,
+                target=target,
+                source=ctx.source.span(s_start + a, s_start + b),
+                evidence=evidence,
+                suggestion=f"copy {token} exactly as the source writes it",
+            )
 
 
 _UNIT = re.compile(r"\s*(米ドル|ドル|円|ユーロ|ポンド|人民元|元|ウォン|人|トン|件|台|社|キロメートル|キロ|km|kg|％|%|カ国|か国|ヶ国)")

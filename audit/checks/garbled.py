@@ -4,6 +4,7 @@ unbalanced brackets, Latin punctuation inside Japanese. All work without the sou
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from audit.checks.base import Context, Hit, rule
@@ -306,3 +307,65 @@ def latin_punctuation(ctx: Context) -> Iterator[Hit]:
                 target=ctx.span(seg, m.start(), m.end()),
                 suggestion={",": "、", ".": "。"}[ch],
             )
+
+
+# A #-delimited placeholder (#NAME#, #PRS_ORG#) and what machine translation does to its
+# delimiters: drops one (PRS_ORG#, #PRS_ORG), spaces it off (#PRS_ORG #, # PRS_ORG#), doubles it.
+_HASHED = re.compile(
+    r"(?:(?<=[A-Za-z0-9_]#)|(?<![A-Za-z0-9_#]))(#*)([ \u3000]?)([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)(?![A-Za-z0-9_])"
+    r"([ \u3000]?)(#(?=#[A-Za-z])|#*)"  # #A##B#: two placeholders side by side
+)
+
+
+@rule("GRB008", "broken-placeholder", Severity.MAJOR, "A #-delimited placeholder with a delimiter lost, doubled or spaced off",
+      concern="placeholder", precedence=1)
+def broken_placeholder(ctx: Context) -> Iterator[Hit]:
+    """Finds software placeholders of the ``#NAME#`` kind whose delimiters machine translation
+    has damaged: one ``#`` dropped (``PRS_ORG#``, ``#PRS_ORG``), a space put between the name and
+    a ``#`` (``#PRS_ORG #``, ``# PRS_ORG#``), or a ``#`` doubled (``#PRS_ORG##``). The program that
+    fills the placeholder in no longer finds it, and the reader sees the raw name.
+
+    Works without the source. A name counts as a placeholder when it has an underscore
+    (``PRS_ORG``, ``user_name``), or when it is in capitals and the document writes some
+    placeholder intact as ``#NAME#`` (so a hashtag, ``#MeToo``, or a Markdown heading, ``# API``,
+    in a document without placeholders is left alone). Full-width ``＃`` counts as ``#``. With the
+    source, ACR003 also finds placeholders translated (``#NUMBER#`` → ``#番号#``) or dropped; where
+    both find one placeholder, ACR003's finding leads and names GRB008 as corroboration.
+
+    Example: 「PRS_ORG#から購入した書籍を再ダウンロードできます。」: ``PRS_ORG#`` has lost its
+    opening ``#``; suggested ``#PRS_ORG#``.
+    """
+    found = []
+    intact: set[str] = set()
+    for seg in ctx.target.segments:
+        text = unicodedata.normalize("NFKC", seg.text)
+        if len(text) != len(seg.text):
+            text = seg.text  # offsets would move: full-width forms are left as they are
+        for m in _HASHED.finditer(text):
+            pre, sp1, name, sp2, post = m.groups()
+            if not pre and not post:
+                continue
+            if len(pre) == 1 and len(post) == 1 and not sp1 and not sp2:
+                intact.add(name.upper())
+                continue
+            found.append((seg, m))
+    for seg, m in found:
+        pre, sp1, name, sp2, post = m.groups()
+        if "_" not in name and not (name.isupper() and len(name) >= 3 and intact):
+            continue
+        # the damaged form, without a space that no # follows (「#PRS_ORG から」)
+        a = m.start() if pre else m.start(3)
+        b = m.end() if post else m.end(3)
+        if not pre and not post:
+            continue
+        what = ("a doubled #" if len(pre) > 1 or len(post) > 1 else
+                "a space inside" if (pre and sp1) or (post and sp2) else
+                "its opening #" if not pre else "its closing #")
+        lost = "has lost " + what if what.startswith("its") else "has " + what
+        fixed = "#" + (name.upper() if name.upper() in intact else name) + "#"
+        yield Hit(
+            f"placeholder 「{seg.text[a:b]}」 {lost}; a program filling it in will not find it",
+            target=ctx.span(seg, a, b),
+            evidence={"placeholder": fixed, "found": seg.text[a:b]},
+            suggestion=fixed,
+        )
