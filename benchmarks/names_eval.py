@@ -287,9 +287,10 @@ def main() -> int:
             "false_alarm_rate": round(target_only_clean / clean_total, 4),
             "mangle_recall": round(target_only_hit / max(results["mangle"]["injected"], 1), 3),
         },
-        "NAM003_sibling_entities": entity_swaps(rng),
+        # own generators: their draws must not move when the NAM001 section finds other names
+        "NAM003_sibling_entities": entity_swaps(random.Random(args.seed)),
         "CON005_term_variants": term_variants(docs),
-        "CON001_katakana_variants_target_only": katakana_variants(rng, docs),
+        "CON001_katakana_variants_target_only": katakana_variants(random.Random(args.seed), docs),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

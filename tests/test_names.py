@@ -72,6 +72,21 @@ def test_missing_or_mangled_names_are_flagged(cli, tmp_path, ja, name, kind):
 
 
 @pytest.mark.parametrize(
+    "ja, flagged",
+    [
+        # invented brands; a word with capitals inside is a name wherever it stands, even first
+        ("ブライトレジャーとハーバーペイで支払える。", False),  # katakana
+        ("BrightLedgerとＨａｒｂｏｒＰａｙで支払える。", False),  # Latin, full-width too
+        ("ブライトLedgerとハーバーペイで支払える。", False),  # a brand kept partly in Latin
+        ("ハーバーペイで支払える。", True),  # one dropped
+    ],
+)
+def test_camel_case_brands_are_names(cli, tmp_path, ja, flagged):
+    findings = _check(cli, tmp_path, [("BrightLedger and HarborPay are accepted.", ja)])
+    assert [f["evidence"]["name"] for f in findings] == (["BrightLedger"] if flagged else [])
+
+
+@pytest.mark.parametrize(
     "word, good, bad",
     [
         ("Harrington", "ハリントン", "ハリンソン"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from audit.checks.base import Context, Hit, rule
@@ -22,6 +23,9 @@ from audit.lexicon.script import KATAKANA_RUN
 from audit.model import Severity
 
 _WORD = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)*(?![\w])")
+_CAMEL_PART = re.compile(r"[A-Z][a-z]*")
+# A word with capitals inside (FedEx, PayPal, DreamWorks): a brand or a name by its form alone.
+_CAMEL = re.compile(r"(?<![\w.@/#-])[A-Z][a-z]+(?:[A-Z][a-z]*)*[A-Z][a-z]+(?![\w@]|\.[a-z])|(?<![\w.@/#-])[A-Z][a-z]+[A-Z][a-z]*(?![\w@]|\.[a-z])")
 # Capitalised words that are titles, calendar names or grammar, translated rather than transliterated.
 _NOT_NAMES = frozenset(
     """mr mrs ms dr prof sir madam president minister secretary ambassador governor senator chairman chair ceo
@@ -71,6 +75,7 @@ def _inflected_word(word: str, dictionary: Dictionary) -> bool:
 
 
 def _candidates(text: str, vocabulary: frozenset[str], dictionary: Dictionary) -> Iterator[re.Match[str]]:
+    yield from _CAMEL.finditer(text)
     for m in _WORD.finditer(text):
         word = m.group(0)
         low = word.lower()
@@ -113,7 +118,7 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
     dictionary = Dictionary.shared()
     vocab = ctx.source_vocabulary
     for s_start, s_text, t_start, t_end, t_text in ctx.pair_texts():
-        t_low = t_text.lower()
+        t_low = unicodedata.normalize("NFKC", t_text).lower()  # full-width Latin (ＥｖｅｒＧｒｏｗ) is Latin too
         kata = "|".join(kana_key(r) for r in KATAKANA_RUN.findall(t_text))  # windows never join two words
         reading: str | None = None
         in_glossary = [(h.start, h.end) for h in ctx.glossary.find_source(s_text)] if ctx.glossary else []
@@ -123,6 +128,8 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
                 continue  # a glossary term: GLO001 checks its rendering against the glossary's forms
             if word.lower() in t_low:
                 continue
+            if any(len(p) >= 4 and p.lower() in t_low for p in _CAMEL_PART.findall(word)[1:] or ()):
+                continue  # a brand kept partly in Latin: ノートンLifeLock
             forms = dictionary.name_forms(word) or (dictionary.name_forms(word[:-1]) if word.endswith("s") else ())
             written = [f for f in forms if len(f) >= 2 and not _is_hiragana(f)]  # 岸田, モスクワ: looked up as they are
             if any(f in t_text for f in written):
