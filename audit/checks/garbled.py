@@ -356,15 +356,15 @@ def broken_placeholder(ctx: Context) -> Iterator[Hit]:
         # the damaged form, without a space that no # follows (「#PRS_ORG から」)
         a = m.start() if pre else m.start(3)
         b = m.end() if post else m.end(3)
-        if not pre and not post:
-            continue
-        what = ("a doubled #" if len(pre) > 1 or len(post) > 1 else
-                "a space inside" if (pre and sp1) or (post and sp2) else
-                "its opening #" if not pre else "its closing #")
-        lost = "has lost " + what if what.startswith("its") else "has " + what
+        if len(pre) > 1 or len(post) > 1:
+            what = "has a doubled #"
+        elif (pre and sp1) or (post and sp2):
+            what = "has a space inside"
+        else:
+            what = "has lost its opening #" if not pre else "has lost its closing #"
         fixed = "#" + (name.upper() if name.upper() in intact else name) + "#"
         yield Hit(
-            f"placeholder 「{seg.text[a:b]}」 {lost}; a program filling it in will not find it",
+            f"placeholder 「{seg.text[a:b]}」 {what}; a program filling it in will not find it",
             target=ctx.span(seg, a, b),
             evidence={"placeholder": fixed, "found": seg.text[a:b]},
             suggestion=fixed,

@@ -25,7 +25,7 @@ from audit.model import Severity
 _WORD = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)*(?![\w])")
 _CAMEL_PART = re.compile(r"[A-Z][a-z]*")
 # A word with capitals inside (FedEx, PayPal, DreamWorks): a brand or a name by its form alone.
-_CAMEL = re.compile(r"(?<![\w.@/#-])[A-Z][a-z]+(?:[A-Z][a-z]*)*[A-Z][a-z]+(?![\w@]|\.[a-z])|(?<![\w.@/#-])[A-Z][a-z]+[A-Z][a-z]*(?![\w@]|\.[a-z])")
+_CAMEL = re.compile(r"(?<![\w.@/#-])[A-Z][a-z]+(?:[A-Z][a-z]*)+(?![\w@]|\.[a-z])")  # not inside an address
 # Capitalised words that are titles, calendar names or grammar, translated rather than transliterated.
 _NOT_NAMES = frozenset(
     """mr mrs ms dr prof sir madam president minister secretary ambassador governor senator chairman chair ceo
@@ -128,7 +128,7 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
                 continue  # a glossary term: GLO001 checks its rendering against the glossary's forms
             if word.lower() in t_low:
                 continue
-            if any(len(p) >= 4 and p.lower() in t_low for p in _CAMEL_PART.findall(word)[1:] or ()):
+            if any(len(p) >= 4 and p.lower() in t_low for p in _CAMEL_PART.findall(word)[1:]):
                 continue  # a brand kept partly in Latin: ノートンLifeLock
             forms = dictionary.name_forms(word) or (dictionary.name_forms(word[:-1]) if word.endswith("s") else ())
             written = [f for f in forms if len(f) >= 2 and not _is_hiragana(f)]  # 岸田, モスクワ: looked up as they are
