@@ -205,6 +205,19 @@ def test_acronym_expansion_inconsistency():
 def test_mixed_width():
     assert target_findings("２０２４年に発表。2025年にも発表。2026年にも。", "CON003")
     assert not target_findings("2024年に発表。2025年にも発表。", "CON003")
+    # letters and digits are judged apart: full-width digits with half-width words is one style each
+    assert not target_findings("ABC社は２０２４年にXYZを出した。DEF社も２０２５年に。", "CON003")
+    found = target_findings("ＡＢＣ社が発表。ABC社とDEF社とGHI社も。", "CON003")
+    assert [f.target.text for f in found] == ["ＡＢＣ"]
+
+
+def test_single_digits_full_width_is_a_house_style():
+    text = "会議は１年に２回、11月と12月に開く。参加は３か国から、予算は250万円。"
+    ctx = Context(target=document_from_text(text, "ja"))
+    findings, runs = run_rules(ctx, select_rules(("CON003",)))
+    assert not findings and "house style" in (runs[0].reason or "")
+    # one half-width single digit breaks the convention: the full-width ones are reported
+    assert len(target_findings(text + "次回は5月。", "CON003")) == 3
 
 
 @pytest.mark.parametrize(
@@ -216,6 +229,7 @@ def test_mixed_width():
         ("The G7 leaders met.", "G9首脳が会合した。", Severity.MAJOR),  # the number inside a code
         ("Variants of COVID-19 spread.", "COVID-13の変異株が広がった。", Severity.MAJOR),
         ("It uses 35GB of storage.", "ストレージを53GB使う。", Severity.MAJOR),  # a Latin unit glued on
+        ("Printed on 240g matte paper.", "420gマット紙に印刷。", Severity.MAJOR),  # not kept: 240 is not there
     ],
 )
 def test_number_mismatch(en, ja, severity):
@@ -248,6 +262,8 @@ def test_number_mismatch(en, ja, severity):
         ("Twenty-five people came.", "25人が来た。"),
         ("Orders go by Harbour Post 1st Class.", "ご注文はハーバーポストファーストクラスで発送します。"),  # a number inside a name
         ("They ride boards such as the Delta 9 series.", "彼らはデルタナインシリーズのようなボードに乗る。"),
+        ("Printed on 240g matte paper.", "240gマット紙に印刷。"),  # a unit kept in Latin
+        ("Tune in to 98.6 FM tonight.", "今夜はFM98.6をお聴きください。"),  # a label glued to its number
     ],
 )
 def test_number_equivalences_are_not_flagged(en, ja):

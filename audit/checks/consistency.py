@@ -162,32 +162,44 @@ def acronym_expansions(ctx: Context) -> Iterator[Hit]:
             )
 
 
-_FULL_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
-_HALF_ALNUM = re.compile(r"[0-9A-Za-z]+")
+_WIDTH_CLASSES = (
+    ("digits", re.compile(r"[０-９]+"), re.compile(r"[0-9]+")),
+    ("letters", re.compile(r"[Ａ-Ｚａ-ｚ]+"), re.compile(r"[A-Za-z]+")),
+)
 
 
 @rule("CON003", "mixed-width", Severity.MINOR, "Full-width and half-width letters or digits mixed in one document")
 def mixed_width(ctx: Context) -> Iterator[Hit]:
-    """Finds full-width letters and digits (``２０２４``, ＩＰＥＦ) in a document that otherwise uses
-    half-width ones (or the reverse, whichever is rarer).
+    """Finds full-width digits or letters (``２０２４``, ＩＰＥＦ) in a document that otherwise
+    writes them half-width (or the reverse, whichever is rarer). Digits and letters are judged
+    apart: a document may write every digit full-width and every Latin word half-width.
 
     Japanese style guides (JTF, government style) pick one width; mixing them looks careless and
-    breaks search and glossary matching.
+    breaks search and glossary matching. One house style mixes them on purpose: single digits
+    full-width and longer numbers half-width (１年に２回, 11ヶ月). When every full-width number
+    of the document is a single digit and every half-width one has two or more, nothing is
+    reported, and a note says why.
     """
-    full: list[Span] = []
-    half = 0
-    for seg in ctx.target.segments:
-        for m in _FULL_ALNUM.finditer(seg.text):
-            full.append(ctx.span(seg, m.start(), m.end()))
-        half += len(_HALF_ALNUM.findall(seg.text))
-    if not full or half == 0 or len(full) > half:
-        return
-    for span in full:
-        yield Hit(
-            f"full-width 「{span.text}」 in a document that writes {half} half-width runs",
-            target=span,
-            suggestion=unicodedata.normalize("NFKC", span.text),
-        )
+    for kind, full_re, half_re in _WIDTH_CLASSES:
+        full: list[Span] = []
+        half: list[str] = []
+        for seg in ctx.target.segments:
+            full += [ctx.span(seg, m.start(), m.end()) for m in full_re.finditer(seg.text)]
+            half += half_re.findall(seg.text)
+        if not full or not half or len(full) > len(half):
+            continue
+        if kind == "digits" and all(len(s.text) == 1 for s in full) and all(len(h) >= 2 for h in half):
+            ctx.notes.append(
+                f"CON003: single digits are full-width and longer numbers half-width throughout "
+                f"({len(full)} and {len(half)}): taken as the document's house style"
+            )
+            continue
+        for span in full:
+            yield Hit(
+                f"full-width 「{span.text}」 in a document that writes {len(half)} half-width runs of {kind}",
+                target=span,
+                suggestion=unicodedata.normalize("NFKC", span.text),
+            )
 
 
 _DOT_TERM = re.compile(r"[\u4e00-\u9fff々]{1,8}(?:・[\u4e00-\u9fff々]{1,8}){2,}")

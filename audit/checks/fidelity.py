@@ -488,7 +488,7 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
             if hit is not None:
                 unmatched_t.remove(hit)
                 continue
-            if not _in_katakana_name(q, s_text, t_text):
+            if not _in_katakana_name(q, s_text, t_text) and not _kept_with_latin(q, t_text):
                 missing.append(q)
         # An extra 1 is almost always "a/an/one/once" rendered as a digit (1時間, 週1回): not evidence.
         extra = [t for t in unmatched_t if not t.soft and t.value != 1 and not any(same(t.value, s.value) for s in soft + hard)]
@@ -559,6 +559,21 @@ def _in_katakana_name(q: Quantity, s_text: str, t_text: str) -> bool:
     glued = [kana_key(transliterate(b.capitalize()))[-2:] + kana_key(w) for b in before for w in words]
     glued += [kana_key(w) + kana_key(transliterate(a.capitalize()))[:2] for a in after for w in words]
     return any(len(g) >= 4 and g in key for g in glued for key in keys)
+
+
+def _kept_with_latin(q: Quantity, t_text: str) -> bool:
+    """The source's number written as it is, glued to Latin letters in the translation: a unit
+    kept in Latin (280g, 10W) or a label (FM105.3 for "105.3 FM"). The Japanese reader leaves
+    numbers glued to letters out (they are codes, VP730), so without this they look missing."""
+    if not q.text[:1].isdigit():
+        return False
+    t_norm = unicodedata.normalize("NFKC", t_text)
+    pattern = rf"(?<![\d.,]){re.escape(q.text)}(?![\d]|[.,]\d)"
+    return any(
+        t_norm[m.start() - 1 : m.start()].isascii() and t_norm[m.start() - 1 : m.start()].isalpha()
+        or t_norm[m.end() : m.end() + 1].isascii() and t_norm[m.end() : m.end() + 1].isalpha()
+        for m in re.finditer(pattern, t_norm)
+    )
 
 
 _CODE = re.compile(r"(?<![A-Za-z0-9-])([A-Za-z]{1,10})-?(\d{1,4})(?![A-Za-z0-9-])")
