@@ -464,6 +464,25 @@ def test_omission_rules_that_agree_on_a_pair_make_one_finding():
     assert len(configured) == 1 and configured[0].severity == Severity.MINOR  # a configured severity is kept
 
 
+def test_a_name_missing_from_a_short_translation_is_an_omission():
+    en = "Under the Calvento refund policy, you can cancel your contract and ask for a full refund within 60 days of purchase."
+    short = "購入から60日以内であれば、契約を解除して全額返金を求めることができます。"
+    found = pair_findings([en], [short], "OMI005")
+    assert len(found) == 1 and found[0].source.text == "Calvento"
+    assert found[0].evidence["missing"] == [{"kind": "name", "text": "Calvento"}] and found[0].evidence["z"] < -1
+    # NAM001 need not be selected: its verdicts are computed for OMI005 all the same, and only once
+    sd, td = document_from_text(en, "en"), document_from_text(short, "ja")
+    ctx = Context(target=td, source=sd, alignment=(Bead((0,), (0,)),))
+    both, _ = run_rules(ctx, select_rules(("OMI005", "NAM001")))
+    assert sorted(f.code for f in both) == ["NAM001", "OMI005"]
+    # the name is there (a full translation), or the translation is not short: nothing
+    full = "カルベントの返金ポリシーに基づき、購入から60日以内であれば、契約を解除して全額返金を求めることができます。"
+    assert not pair_findings([en], [full], "OMI005")
+    assert not pair_findings([en], ["購入から60日以内であれば、お客様はいつでも契約を解除して、お支払いいただいた代金の全額返金を求めることができます。"], "OMI005")
+    # a mangled name is NAM001's, not a dropped clause
+    assert not pair_findings([en], ["カルペンタ社の規定により、購入から60日以内は解約と全額返金が可能です。"], "OMI005")
+
+
 def test_findings_of_one_concern_merge_only_on_the_same_pair():
     from audit.checks.base import merge_concerns
     from audit.model import Finding

@@ -127,6 +127,10 @@ def test_words_and_sentence_initial_capitals_are_not_names(cli, tmp_path):
         ("-Provides a blend of twelve vitamins.", "-12種類のビタミンを配合しています。"),
         ("Press 'Restore' and wait.", "「復元」を押してお待ちください。"),
         ("Parcels are sent by Express Tracked delivery.", "小包は速達追跡便で発送されます。"),
+        # adjectives of common nouns, plural calendar words, and the generic part of a place name
+        ("He asked the Environmental Review Office to investigate.", "彼は環境審査局に調査を求めた。"),
+        ("We do not deliver on Saturdays or Sundays.", "土曜日と日曜日は配達しません。"),
+        ("The Northern Isles are windy.", "北部の島々は風が強い。"),
     ]
     assert _check(cli, tmp_path, rows) == []
     # ... while names that merely end like inflected words are still names

@@ -105,6 +105,21 @@ class Context:
     notes: list[str] = field(default_factory=list)  # what a rule that ran wants the report to say (why it held back)
     memo: dict[str, Any] = field(default_factory=dict)  # analyses that several rules share, computed once per audit
 
+    def hits_of(self, code: str) -> list[Hit]:
+        """The hits of the rule ``code`` on this context, computed once per audit whether or not
+        that rule was selected: a rule can build on another's verdicts (OMI005 on the names and
+        numbers that NAM001 and NUM001 find missing) without repeating its logic, and
+        :func:`run_rules` reuses them. Notes the rule leaves are kept for its own run."""
+        memo: dict[str, tuple[list[Hit], list[str]]] = self.memo.setdefault("hits", {})
+        if code not in memo:
+            func = REGISTRY[code].func
+            assert func is not None
+            noted = len(self.notes)
+            hits = list(func(self))
+            memo[code] = (hits, self.notes[noted:])
+            del self.notes[noted:]
+        return memo[code][0]
+
     def span(self, seg: Segment, start: int = 0, end: int | None = None) -> Span:
         """A span inside a target segment, in document offsets."""
         end = len(seg.text) if end is None else end
@@ -209,9 +224,9 @@ def run_rules(ctx: Context, rules: Iterable[Rule], severity_overrides: Mapping[s
         if missing:
             runs.append(RuleRun(r, False, "needs " + ", ".join(sorted(missing))))
             continue
-        noted = len(ctx.notes)
-        findings.extend(_findings(r, r.func(ctx), overrides))
-        runs.append(RuleRun(r, True, "; ".join(ctx.notes[noted:]) or None))
+        hits = ctx.hits_of(r.code)
+        findings.extend(_findings(r, hits, overrides))
+        runs.append(RuleRun(r, True, "; ".join(ctx.memo["hits"][r.code][1]) or None))
     findings = merge_concerns(findings, overrides)
     findings.sort(key=lambda f: (f.target.start if f.target else -1, f.severity.rank, f.code))
     seen: dict[str, int] = {}

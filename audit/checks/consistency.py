@@ -190,8 +190,8 @@ def mixed_width(ctx: Context) -> Iterator[Hit]:
             continue
         if kind == "digits" and all(len(s.text) == 1 for s in full) and all(len(h) >= 2 for h in half):
             ctx.notes.append(
-                f"CON003: single digits are full-width and longer numbers half-width throughout "
-                f"({len(full)} and {len(half)}): taken as the document's house style"
+                f"single digits are full-width and longer numbers half-width throughout ({len(full)} and "
+                f"{len(half)} runs): taken as the house style of this document, not reported"
             )
             continue
         for span in full:

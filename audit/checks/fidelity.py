@@ -347,6 +347,78 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
         )
 
 
+ANCHOR_Z_MAX = -1.0  # OMI005: only in a translation this much shorter than usual
+
+
+def _missing_anchors(ctx: Context) -> dict[int, list[tuple[str, Hit]]]:
+    """What the precise checks found missing (not altered) from each translation, by the start
+    of its source span: names (NAM001), acronyms (ACR001), placeholders and addresses (ACR003),
+    numbers (NUM001). Their verdicts are reused, not recomputed (:meth:`Context.hits_of`)."""
+    kinds = {
+        "NAM001": ("name", lambda h: "closest_in_translation" not in h.evidence),
+        "ACR001": ("acronym", lambda h: "found" not in h.evidence),
+        "ACR003": ("verbatim", lambda h: "found" not in h.evidence),
+        "NUM001": ("number", lambda h: "target_numbers" in h.evidence),
+    }
+    out: dict[int, list[tuple[str, Hit]]] = {}
+    for code, (kind, missing) in kinds.items():
+        for h in ctx.hits_of(code):
+            if h.source is not None and missing(h):
+                out.setdefault(h.source.start, []).append((kind, h))
+    return out
+
+
+@rule(
+    "OMI005",
+    "missing-anchor",
+    Severity.MINOR,
+    "A short translation leaves out a name, number, acronym or address of the source: a dropped clause",
+    needs=("source", "alignment"), concern="omission", precedence=4,
+)
+def missing_anchor(ctx: Context) -> Iterator[Hit]:
+    """Finds translations shorter than usual (length-ratio z below -1) from which a name, an
+    acronym, a number or a URL of the source is missing altogether (not mangled or altered): a
+    clause that held it was most likely dropped with it. The names and numbers are the ones
+    NAM001, ACR001, ACR003 and NUM001 report missing; this rule adds what their findings alone
+    do not say, that the sentence is short enough for a whole clause to be gone, and files it
+    as an omission, so that it merges with the other omission rules' findings on the pair.
+
+    Calibrated on WMT22 en-ja with injected omissions (benchmarks/evaluate.py): it finds
+    omissions that the dictionary and similarity rules miss, most of them lists and clauses
+    built around a name ("We accept PayPal, bank transfer or cash" losing its first item).
+    Pairs that LEN001 already reports (|z| > 3) are left to it.
+
+    Example: "Under the Calvento refund policy, you can cancel your contract and ask for a full
+    refund within 60 days of purchase." translated 「購入から60日以内であれば、契約を解除して全額返金
+    を求めることができます。」: Calvento is not in the translation, which is short (z -1.7).
+    """
+    assert ctx.source is not None
+    found = _missing_anchors(ctx)
+    if not found:
+        return
+    for src, tgt, en, ja, z in _length_z(ctx):
+        if not -3 <= z < ANCHOR_Z_MAX:
+            continue
+        s_start, s_end = src[0].start, src[-1].end
+        anchors = [(kind, h) for at, hits in found.items() if s_start <= at < s_end for kind, h in hits]
+        if not anchors:
+            continue
+        anchors.sort(key=lambda a: a[1].source.start)  # type: ignore[union-attr]
+        texts = [h.source.text for _, h in anchors]  # type: ignore[union-attr]
+        first, last = anchors[0][1].source, anchors[-1][1].source
+        assert first is not None and last is not None
+        yield Hit(
+            f"{', '.join(texts)} {'is' if len(texts) == 1 else 'are'} missing from a short translation "
+            f"(ratio {ja / en:.2f}, z {z:.1f}): the clause around {'it' if len(texts) == 1 else 'them'} may have been dropped",
+            target=ctx.target.span(tgt[0].start, tgt[-1].end),
+            source=ctx.source.span(first.start, last.end),
+            evidence={"missing": [{"kind": kind, "text": h.source.text} for kind, h in anchors],  # type: ignore[union-attr]
+                      "ratio": round(ja / en, 3), "z": round(z, 2)},
+            suggestion="translate the clause that holds " + ", ".join(texts),
+            severity=Severity.MAJOR if z < -2 else None,
+        )
+
+
 @rule("ADD001", "unaligned-target", Severity.MINOR, "A target sentence has no source", needs=("source", "alignment"))
 def unaligned_target(ctx: Context) -> Iterator[Hit]:
     """Finds target sentences with no aligned source sentence: an addition, or boilerplate that

@@ -35,6 +35,7 @@ _NOT_NAMES = frozenset(
     the a an and or but of in on at to for with by from as if when while after before this that these those
     i we you he she it they my our your his her its their there here what which who whom whose why how
     english japanese american chinese korean european french german russian indian british asian african
+    northern southern eastern western isle
     """.split()
 )
 OK_SIMILARITY = 0.6  # phonetic-key similarity above which a katakana stretch renders e2k's guess
@@ -57,8 +58,8 @@ _OPENERS = ".!?:;\"“(「-–—•*'‘"  # what a capital after them may owe 
 
 def _inflected_word(word: str, dictionary: Dictionary) -> bool:
     """An inflected English word whose base form JMdict glosses, as a verb ("to provide") or a
-    word (provides, tracked, formulated, hydrating): written with a capital by position, not a
-    name. Only regular endings are undone, so names that merely end like them (Paris, James,
+    word (provides, tracked, formulated, hydrating, environmental): written with a capital by
+    position or in a title, not a name. Only regular endings are undone, so names that merely end like them (Paris, James,
     Fellowes, Lockheed) keep no base form the dictionary knows."""
     bases = []
     if word.endswith("ies") or word.endswith("ied"):
@@ -71,6 +72,8 @@ def _inflected_word(word: str, dictionary: Dictionary) -> bool:
         bases += [word[:-2], word[:-1]]
     if word.endswith("ing"):
         bases += [word[:-3], word[:-3] + "e"]
+    if word.endswith("al") and len(word) >= 8:
+        bases += [word[:-2], word[:-3]]  # environmental, presidential: adjectives of common nouns
     return any(dictionary.is_common_word(b) or dictionary.is_common_word("to " + b) for b in bases if len(b) >= 3)
 
 
@@ -79,7 +82,7 @@ def _candidates(text: str, vocabulary: frozenset[str], dictionary: Dictionary) -
     for m in _WORD.finditer(text):
         word = m.group(0)
         low = word.lower()
-        if len(word) < MIN_LETTERS or low in _NOT_NAMES or low in vocabulary or _CONTRACTION.search(word):
+        if len(word) < MIN_LETTERS or low in _NOT_NAMES or (low.endswith("s") and low[:-1] in _NOT_NAMES) or low in vocabulary or _CONTRACTION.search(word):
             continue
         parts = low.split("-")
         if any(p in _NOT_NAMES or p in vocabulary or dictionary.is_common_word(p) or _inflected_word(p, dictionary) for p in parts):
