@@ -483,6 +483,19 @@ def test_a_name_missing_from_a_short_translation_is_an_omission():
     assert not pair_findings([en], ["カルペンタ社の規定により、購入から60日以内は解約と全額返金が可能です。"], "OMI005")
 
 
+def test_a_number_or_latin_word_the_source_lacks_in_a_long_translation_is_an_addition():
+    en = "Your order will be shipped within two business days of payment."
+    added = "ご注文の商品は、お支払いから2営業日以内に発送され、送料は全国一律500円です。"
+    found = pair_findings([en], [added], "ADD003")
+    assert len(found) == 1 and found[0].target.text == "送料は全国一律500円です。"
+    assert found[0].evidence["not_in_source"] == ["500"] and found[0].evidence["z"] > 0.5
+    latin = pair_findings([en], ["ご注文の商品は、お支払いから2営業日以内に発送されます。詳しくはFAQをご覧ください。"], "ADD003")
+    assert [f.evidence["not_in_source"] for f in latin] == [["FAQ"]]
+    # the source has it, or the translation is not long: nothing
+    assert not pair_findings([en + " Shipping costs 500 yen."], [added], "ADD003")
+    assert not pair_findings([en], ["お支払いから2営業日以内、500円で発送。"], "ADD003")
+
+
 def test_findings_of_one_concern_merge_only_on_the_same_pair():
     from audit.checks.base import merge_concerns
     from audit.model import Finding

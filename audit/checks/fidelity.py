@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from audit.checks.base import Context, Hit, rule
 from audit.lexicon.numbers import Quantity, english_quantities, japanese_quantities, same, scale_slip
-from audit.model import Bead, Segment, Severity
+from audit.model import Bead, Segment, Severity, Span
 
 # log(ja chars / en chars) on WMT22 en-ja (1,951 lines with >= 20 English characters):
 # mean -0.747 (ratio 0.47), sd 0.212. Recompute: see benchmarks/calibrate_length.py.
@@ -445,7 +445,7 @@ _JA_CHARS = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
     "unmatched-target-clause",
     Severity.MINOR,
     "A clause of a long translation matches no part of the source: an addition",
-    needs=("source", "alignment", "embedder"),
+    needs=("source", "alignment", "embedder"), concern="addition", precedence=0,
 )
 def unmatched_target_clause(ctx: Context) -> Iterator[Hit]:
     """Finds a clause of the translation (a stretch ending in 、 or 。, of eight Japanese characters
@@ -505,6 +505,64 @@ def unmatched_target_clause(ctx: Context) -> Iterator[Hit]:
                       "ratio": round(ja / en, 3), "z": round(z, 2)},
             suggestion="remove the added clause, or check the source for it",
             severity=Severity.MAJOR if z > 2 else None,
+        )
+
+
+EXTRA_ANCHOR_Z_MIN = 0.5  # ADD003: only in a translation this much longer than usual
+_LATIN_WORD = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2,}")
+
+
+@rule(
+    "ADD003",
+    "extra-anchor",
+    Severity.MINOR,
+    "A long translation has a number or a Latin word that its source does not: an addition",
+    needs=("source", "alignment"), concern="addition", precedence=1,
+)
+def extra_anchor(ctx: Context) -> Iterator[Hit]:
+    """Finds translations longer than usual for their source (length-ratio z above 0.5) that hold
+    a number (as NUM001 finds it: no counterpart in the source) or a word in Latin letters that
+    the source does not have: text that came from somewhere else, a clause carried over from
+    another sentence or made up. The clause (、/。 stretch) holding the first such number or word
+    is reported, with all of them as evidence.
+
+    Numbers a translator adds legitimately (a unit converted, 38センチ for 15 inches) do occur,
+    but with the length above the norm as well they are rare: calibrated on WMT22 en-ja with
+    injected additions (benchmarks/evaluate.py --only addition). Pairs that LEN001 already
+    reports (|z| > 3) are left to it.
+
+    Example: "Your order will be shipped within two business days of payment." translated
+    「ご注文の商品は、お支払いから2営業日以内に発送され、送料は全国一律500円です。」: 500 has no
+    counterpart in the source.
+    """
+    assert ctx.source is not None
+    extra_numbers: dict[int, list[Span]] = {}
+    for h in ctx.hits_of("NUM001"):
+        if h.target is not None and "source_numbers" in h.evidence:  # NUM001's extra numbers
+            extra_numbers.setdefault(h.target.start, []).append(h.target)
+    for src, tgt, en, ja, z in _length_z(ctx):
+        if not EXTRA_ANCHOR_Z_MIN < z <= 3:
+            continue
+        s_low = ctx.source.text[src[0].start : src[-1].end].lower()
+        t_off, t_end = tgt[0].start, tgt[-1].end
+        t_text = ctx.target.text[t_off:t_end]
+        extras = [(t.start - t_off, t.end - t_off) for at, spans in extra_numbers.items() if t_off <= at < t_end for t in spans]
+        extras += [m.span() for m in _LATIN_WORD.finditer(t_text) if unicodedata.normalize("NFKC", m.group()).lower() not in s_low]
+        if not extras:
+            continue
+        extras.sort()
+        found = [t_text[a:b] for a, b in extras]
+        pos = 0
+        for piece in re.split(r"(?<=[、。])", t_text):
+            if pos + len(piece) > extras[0][0]:
+                break
+            pos += len(piece)
+        chunk = t_text[pos : pos + len(piece)]
+        yield Hit(
+            f"「{chunk}」 has {', '.join(found)}, which the source does not (the translation is long: ratio {ja / en:.2f}, z {z:.1f})",
+            target=ctx.target.span(t_off + pos, t_off + pos + len(chunk)),
+            evidence={"chunk": chunk, "not_in_source": found, "ratio": round(ja / en, 3), "z": round(z, 2)},
+            suggestion="remove the added text, or check the source for it",
         )
 
 
