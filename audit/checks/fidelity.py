@@ -5,11 +5,15 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator
+from typing import TypeVar
 
 from audit.checks.base import Context, Hit, rule
 from audit.lexicon.numbers import Quantity, english_quantities, japanese_quantities, same, scale_slip
 from audit.model import Bead, Segment, Severity, Span
+
+_T = TypeVar("_T")
 
 # log(ja chars / en chars) on WMT22 en-ja (1,951 lines with >= 20 English characters):
 # mean -0.747 (ratio 0.47), sd 0.212. Recompute: see benchmarks/calibrate_length.py.
@@ -350,6 +354,11 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
 ANCHOR_Z_MAX = -1.0  # OMI005: only in a translation this much shorter than usual
 
 
+def _within(by_start: dict[int, list[_T]], starts: list[int], a: int, b: int) -> list[_T]:
+    """The items of ``by_start`` (keyed by offset; ``starts`` its sorted keys) at offsets in [a, b)."""
+    return [item for at in starts[bisect_left(starts, a) : bisect_left(starts, b)] for item in by_start[at]]
+
+
 def _missing_anchors(ctx: Context) -> dict[int, list[tuple[str, Hit]]]:
     """What the precise checks found missing (not altered) from each translation, by the start
     of its source span: names (NAM001), acronyms (ACR001), placeholders and addresses (ACR003),
@@ -396,11 +405,12 @@ def missing_anchor(ctx: Context) -> Iterator[Hit]:
     found = _missing_anchors(ctx)
     if not found:
         return
+    starts = sorted(found)
     for src, tgt, en, ja, z in _length_z(ctx):
         if not -3 <= z < ANCHOR_Z_MAX:
             continue
         s_start, s_end = src[0].start, src[-1].end
-        anchors = [(kind, h) for at, hits in found.items() if s_start <= at < s_end for kind, h in hits]
+        anchors = _within(found, starts, s_start, s_end)
         if not anchors:
             continue
         anchors.sort(key=lambda a: a[1].source.start)  # type: ignore[union-attr]
@@ -540,13 +550,14 @@ def extra_anchor(ctx: Context) -> Iterator[Hit]:
     for h in ctx.hits_of("NUM001"):
         if h.target is not None and "source_numbers" in h.evidence:  # NUM001's extra numbers
             extra_numbers.setdefault(h.target.start, []).append(h.target)
+    starts = sorted(extra_numbers)
     for src, tgt, en, ja, z in _length_z(ctx):
         if not EXTRA_ANCHOR_Z_MIN < z <= 3:
             continue
         s_low = ctx.source.text[src[0].start : src[-1].end].lower()
         t_off, t_end = tgt[0].start, tgt[-1].end
         t_text = ctx.target.text[t_off:t_end]
-        extras = [(t.start - t_off, t.end - t_off) for at, spans in extra_numbers.items() if t_off <= at < t_end for t in spans]
+        extras = [(t.start - t_off, t.end - t_off) for t in _within(extra_numbers, starts, t_off, t_end)]
         extras += [m.span() for m in _LATIN_WORD.finditer(t_text) if unicodedata.normalize("NFKC", m.group()).lower() not in s_low]
         if not extras:
             continue

@@ -59,8 +59,8 @@ _OPENERS = ".!?:;\"“(「-–—•*'‘"  # what a capital after them may owe 
 def _inflected_word(word: str, dictionary: Dictionary) -> bool:
     """An inflected English word whose base form JMdict glosses, as a verb ("to provide") or a
     word (provides, tracked, formulated, hydrating, environmental): written with a capital by
-    position or in a title, not a name. Only regular endings are undone, so names that merely end like them (Paris, James,
-    Fellowes, Lockheed) keep no base form the dictionary knows."""
+    position or in a title, not a name. Only regular endings are undone, so names that merely
+    end like them (Paris, James, Fellowes, Lockheed) keep no base form the dictionary knows."""
     bases = []
     if word.endswith("ies") or word.endswith("ied"):
         bases.append(word[:-3] + "y")
@@ -82,7 +82,8 @@ def _candidates(text: str, vocabulary: frozenset[str], dictionary: Dictionary) -
     for m in _WORD.finditer(text):
         word = m.group(0)
         low = word.lower()
-        if len(word) < MIN_LETTERS or low in _NOT_NAMES or (low.endswith("s") and low[:-1] in _NOT_NAMES) or low in vocabulary or _CONTRACTION.search(word):
+        plural_of_not_name = low.endswith("s") and low[:-1] in _NOT_NAMES  # Saturdays, Isles
+        if len(word) < MIN_LETTERS or low in _NOT_NAMES or plural_of_not_name or low in vocabulary or _CONTRACTION.search(word):
             continue
         parts = low.split("-")
         if any(p in _NOT_NAMES or p in vocabulary or dictionary.is_common_word(p) or _inflected_word(p, dictionary) for p in parts):
