@@ -483,6 +483,48 @@ def test_a_name_missing_from_a_short_translation_is_an_omission():
     assert not pair_findings([en], ["カルペンタ社の規定により、購入から60日以内は解約と全額返金が可能です。"], "OMI005")
 
 
+HOTEL = "The hotel reopened in May after a long renovation, and guests can borrow bicycles at the reception."
+HOTEL_FULL = "長期にわたる改装工事を終えて、このホテルは5月に営業を再開し、宿泊客はフロントで自転車を借りられるようになった。"
+
+
+def test_in_a_translation_only_somewhat_short_a_clause_both_witnesses_miss_is_dropped():
+    from audit.embedders import resolve_embedder
+
+    embedder = resolve_embedder(None)
+    dropped = "長期にわたる改装工事を終えて、このホテルは5月にようやく営業を再開することができた。"  # z -0.5: not short alone
+    found = pair_findings([HOTEL], [dropped], "OMI004", embedder)
+    assert len(found) == 1 and found[0].source.text == "guests can borrow bicycles at the reception."
+    ev = found[0].evidence
+    assert -1.5 <= ev["z"] < -0.25 and ev["found"] == 0 and ev["witnessed"] >= 2 and ev["similarity"] < 0.3
+    assert not pair_findings([HOTEL], [HOTEL_FULL], "OMI004", embedder)
+
+
+def test_in_a_translation_only_somewhat_short_a_stretch_both_witnesses_miss_is_dropped():
+    from audit.embedders import resolve_embedder
+
+    embedder = resolve_embedder(None)
+    en = "The hotel reopened in May after a long renovation, and visitors may borrow bicycles at the reception."
+    dropped = "長期にわたる改装工事を終えて、このホテルは5月にようやく営業を再開することができた。"  # z -0.6
+    found = pair_findings([en], [dropped], "OMI003", embedder)
+    assert len(found) == 1 and "bicycles" in found[0].evidence["stretch"]
+    ev = found[0].evidence
+    assert -1 <= ev["z"] < -0.25 and ev["similarity_without"] - ev["similarity"] >= 0.12
+    assert not pair_findings([HOTEL], [HOTEL_FULL], "OMI003", embedder)
+
+
+def test_a_name_missing_with_the_words_around_it_is_an_omission_in_a_translation_not_long():
+    en = "You can return the phone within thirty days of delivery for any reason, and Halverston Logistics pays the postage and the insurance."
+    dropped = "お客様は、理由の如何を問わず、商品のお届けから30日以内であれば、いつでも携帯電話をご返品いただけます。"  # z -0.9
+    found = pair_findings([en], [dropped], "OMI005")
+    assert len(found) == 1 and found[0].source.text == "Halverston"
+    ev = found[0].evidence
+    assert -1 <= ev["z"] < 0 and ev["found"] <= 3 and "Halverston" in ev["stretch"] and "postage" in ev["stretch"]
+    # the company alone left out, everything around it rendered: a name problem (NAM001), not a dropped clause
+    en = "Families who booked through Halverston Travel last spring can claim a refund of the deposit, and the office will reply within ten days."
+    kept = "昨年の春にご予約されたご家族の皆様は、予約金の払い戻しを請求することができ、事務所は10日以内に返信いたします。"  # z -0.6
+    assert pair_findings([en], [kept], "NAM001") and not pair_findings([en], [kept], "OMI005")
+
+
 def test_a_number_or_latin_word_the_source_lacks_in_a_long_translation_is_an_addition():
     en = "Your order will be shipped within two business days of payment."
     added = "ご注文の商品は、お支払いから2営業日以内に発送され、送料は全国一律500円です。"

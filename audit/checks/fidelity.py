@@ -146,20 +146,19 @@ def uncovered_stretch(ctx: Context) -> Iterator[Hit]:
             continue
         s_off = src[0].start
         s_text = ctx.source.text[s_off : src[-1].end]
-        witness = _Witness(ctx.target.text[tgt[0].start : tgt[-1].end])
-        words = [(m, seen) for m, seen in witness.words(s_text) if seen is not None]
+        words = _witnessed(ctx, src, tgt)
         if len(words) < window:
             continue
-        found, i = min((sum(c for _, c in words[k : k + window]), k) for k in range(len(words) - window + 1))
+        found, i = min((sum(c for _, _, c in words[k : k + window]), k) for k in range(len(words) - window + 1))
         if found > most:
             continue
-        first, last = words[i][0], words[i + window - 1][0]
-        stretch = s_text[first.start() : last.end()]
+        a, b = words[i][0], words[i + window - 1][1]
+        stretch = s_text[a:b]
         yield Hit(
             f"「{stretch}」 has no counterpart in the translation ({found} of {window} words found through JMdict or e2k; "
             f"the translation is short: ratio {ja / en:.2f}, z {z:.1f})",
             target=ctx.target.span(tgt[0].start, tgt[-1].end),
-            source=ctx.source.span(s_off + first.start(), s_off + last.end()),
+            source=ctx.source.span(s_off + a, s_off + b),
             evidence={"stretch": stretch, "found": found, "window": window, "ratio": round(ja / en, 3), "z": round(z, 2)},
             suggestion="translate the missing stretch",
             severity=Severity.MAJOR if z < -2 else None,
@@ -171,6 +170,10 @@ def uncovered_stretch(ctx: Context) -> Iterator[Hit]:
 LEAVE_OUT_RISE = 0.075
 LEAVE_OUT_RISE_SHORT = 0.03  # ... when the translation is also very short (z below -2)
 LEAVE_OUT_Z_MAX = -1.0  # only in a translation this much shorter than usual
+# ... or, in a translation only somewhat shorter, a larger rise for a stretch that the dictionary
+# also finds bare: two of its witnessed words or more, at most a third of them found
+LEAVE_OUT_BOTH_Z_MAX = -0.25
+LEAVE_OUT_BOTH_RISE = 0.12
 LEAVE_OUT_SHARES = (0.2, 0.3)  # stretch lengths tried, as shares of the sentence's words
 
 
@@ -180,6 +183,29 @@ def _content_words(stretch: str) -> int:
     from audit.lexicon.names import EnJaIndex
 
     return sum(1 for m in re.finditer(r"[A-Za-z][A-Za-z'-]{2,}", stretch) if m.group().lower() not in EnJaIndex.STOP)
+
+
+def _unrendered(seen: list[tuple[int, int, bool]], a: int, b: int, most_share: float = 1 / 3) -> bool:
+    """Whether the dictionary finds the stretch [a, b) of a text unrendered: two witnessed words or
+    more in it, at most ``most_share`` of them found (a third: OMI003's second witness in a
+    translation only somewhat short; none: OMI004's). ``seen`` is the text's witnessed words,
+    as (start, end, found), from :func:`_witnessed`."""
+    inside = [found for start, end, found in seen if a <= start and end <= b]
+    return len(inside) >= 2 and sum(inside) <= len(inside) * most_share + 1e-9
+
+
+def _witnessed(ctx: Context, src: list[Segment], tgt: list[Segment]) -> list[tuple[int, int, bool]]:
+    """The words of a pair's source that :class:`_Witness` can judge, as (start, end, found in the
+    translation), offsets in the source text of the pair; computed once per pair and shared by
+    the omission rules."""
+    assert ctx.source is not None
+    memo: dict[tuple[int, int], list[tuple[int, int, bool]]] = ctx.memo.setdefault("witnessed", {})
+    key = (src[0].start, tgt[0].start)
+    if key not in memo:
+        witness = _Witness(ctx.target.text[tgt[0].start : tgt[-1].end])
+        s_text = ctx.source.text[src[0].start : src[-1].end]
+        memo[key] = [(m.start(), m.end(), seen) for m, seen in witness.words(s_text) if seen is not None]
+    return memo[key]
 
 
 @rule(
@@ -199,7 +225,10 @@ def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
     in cosine similarity of 0.075, or of 0.03 when the translation is very short (z below -2),
     is reported, with the stretch, both similarities and the length ratio as evidence; the
     stretch must hold two content words (the best such stretch is taken: leaving out "be more
-    than" or "we will not" also raises the similarity of a paraphrase). Pairs that LEN001 already
+    than" or "we will not" also raises the similarity of a paraphrase). In a translation only
+    somewhat shorter than usual (z from -1 to -0.25) a second witness is required: a rise of
+    0.12, and a stretch the dictionary finds bare too (two witnessed words or more, at most a
+    third of them in the translation, as in OMI002). Pairs that LEN001 already
     reports (|z| > 3) and sentences of under eight words are left out. Unlike
     OMI002 it needs no dictionary, so it also sees paraphrased and idiomatic clauses.
 
@@ -214,7 +243,7 @@ def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
     jobs = []
     texts: list[str] = []
     for src, tgt, en, ja, z in _length_z(ctx):
-        if not -3 <= z < LEAVE_OUT_Z_MAX:
+        if not -3 <= z < LEAVE_OUT_BOTH_Z_MAX:
             continue
         s_off = src[0].start
         s_text = ctx.source.text[s_off : src[-1].end]
@@ -222,15 +251,21 @@ def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
         n = len(words)
         if n < 8:
             continue
-        first = len(texts)
-        texts += [ctx.target.text[tgt[0].start : tgt[-1].end], s_text]
         stretches = []
         for share in LEAVE_OUT_SHARES:
             w = max(2, round(n * share))
             for k in range(0, n - w + 1, max(1, w // 3)):
                 a, b = words[k].start(), words[k + w - 1].end()
-                stretches.append((a, b))
-                texts.append((s_text[:a] + s_text[b:]).strip())
+                if _content_words(s_text[a:b]) >= 2:
+                    stretches.append((a, b))
+        if z >= LEAVE_OUT_Z_MAX:  # only somewhat short: the dictionary must find the stretch bare too
+            seen = _witnessed(ctx, src, tgt)
+            stretches = [(a, b) for a, b in stretches if _unrendered(seen, a, b)]
+        if not stretches:
+            continue
+        first = len(texts)
+        texts += [ctx.target.text[tgt[0].start : tgt[-1].end], s_text]
+        texts += [(s_text[:a] + s_text[b:]).strip() for a, b in stretches]
         jobs.append((src, tgt, en, ja, z, s_off, s_text, first, stretches))
     if not jobs:
         return
@@ -239,8 +274,8 @@ def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
         t_vec = v[first]
         base = float(v[first + 1] @ t_vec)
         rises = v[first + 2 : first + 2 + len(stretches)] @ t_vec - base
-        least = LEAVE_OUT_RISE_SHORT if z < -2 else LEAVE_OUT_RISE
-        pick = next((int(k) for k in np.argsort(-rises) if rises[k] >= least and _content_words(s_text[slice(*stretches[k])]) >= 2), None)
+        least = LEAVE_OUT_RISE_SHORT if z < -2 else LEAVE_OUT_RISE if z < LEAVE_OUT_Z_MAX else LEAVE_OUT_BOTH_RISE
+        pick = next((int(k) for k in np.argsort(-rises) if rises[k] >= least), None)
         if pick is None:
             continue
         k, rise = pick, float(rises[pick])
@@ -265,6 +300,10 @@ _CLAUSE_SPLIT = re.compile(
 )
 CLAUSE_SIMILARITY_MIN = 0.20  # below this against every chunk, the clause has no counterpart
 CLAUSE_Z_MAX = -1.5  # only in a translation this much shorter than usual
+# ... or, in a translation only somewhat shorter, a clause that both witnesses leave unmatched:
+# none of its dictionary words found and its similarity to every chunk below 0.30
+CLAUSE_BOTH_Z_MAX = -0.25
+CLAUSE_BOTH_SIMILARITY_MIN = 0.30
 
 
 @rule(
@@ -281,7 +320,10 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
     unrendered when it has at least two words that can be witnessed (a JMdict form, or a name's
     katakana, as in OMI002) and none of them is in the translation, or when its cross-lingual similarity (the aligner's
     encoder) to every 、/。 chunk of the translation, to every two neighbouring chunks and to the
-    whole sentence stays below 0.20. Major when the translation is very short (z below -2).
+    whole sentence stays below 0.20. In a translation only somewhat shorter than usual (z from
+    -1.5 to -0.25) both witnesses must agree on one clause: none of its dictionary words found
+    and its similarity to every chunk below 0.30. Major when the translation is very short (z
+    below -2).
 
     It complements OMI002 (a fixed window of words) and OMI003 (leaving a stretch out of the
     whole sentence): it tells which clause is missing, with the best-matching part of the
@@ -298,7 +340,7 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
     jobs = []
     texts: list[str] = []
     for src, tgt, en, ja, z in _length_z(ctx):
-        if not -3 <= z < CLAUSE_Z_MAX:
+        if not -3 <= z < CLAUSE_BOTH_Z_MAX:
             continue
         s_off = src[0].start
         s_text = ctx.source.text[s_off : src[-1].end]
@@ -312,25 +354,31 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
             if len(stripped.split()) >= 3:
                 a = start + piece.index(stripped)
                 clauses.append((a, a + len(stripped)))
+        seen = _witnessed(ctx, src, tgt)
+        if z >= CLAUSE_Z_MAX:  # only somewhat short: only a clause the dictionary finds unrendered can qualify
+            clauses = [(a, b) for a, b in clauses if _unrendered(seen, a, b, most_share=0)]
         if not clauses:
             continue
         chunks = [c for c in re.split(r"(?<=[、。])", t_text) if c.strip()]
         candidates = chunks + [a + b for a, b in zip(chunks, chunks[1:])] + [t_text]
         first = len(texts)
         texts += [s_text[a:b] for a, b in clauses] + candidates
-        jobs.append((tgt, en, ja, z, s_off, s_text, _Witness(t_text), clauses, candidates, first))
+        jobs.append((tgt, en, ja, z, s_off, s_text, seen, clauses, candidates, first))
     if not jobs:
         return
     v = ctx.embed(texts)
-    for tgt, en, ja, z, s_off, s_text, witness, clauses, candidates, first in jobs:
+    for tgt, en, ja, z, s_off, s_text, seen, clauses, candidates, first in jobs:
         n = len(clauses)
         sims = v[first : first + n] @ v[first + n : first + n + len(candidates)].T
         best = sims.max(axis=1)
         report = None
         for k, (a, b) in enumerate(clauses):
-            witnessed = [seen for _, seen in witness.words(s_text[a:b]) if seen is not None]
+            witnessed = [found for start, end, found in seen if a <= start and end <= b]
             unrendered = len(witnessed) >= 2 and not any(witnessed)
-            if unrendered or best[k] < CLAUSE_SIMILARITY_MIN:
+            if (
+                (z < CLAUSE_Z_MAX and (unrendered or best[k] < CLAUSE_SIMILARITY_MIN))
+                or (unrendered and best[k] < CLAUSE_BOTH_SIMILARITY_MIN)
+            ):
                 if report is None or best[k] < report[1]:
                     report = (k, float(best[k]), sum(witnessed), len(witnessed))
         if report is None:
@@ -352,6 +400,10 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
 
 
 ANCHOR_Z_MAX = -1.0  # OMI005: only in a translation this much shorter than usual
+# ... or, in one not longer than usual, when the missing item sits in a stretch of the source
+# (seven witnessed words) of which at most three are found: a second witness of the dropped clause
+ANCHOR_STRETCH_Z_MAX = 0.0
+ANCHOR_STRETCH_MOST_FOUND = 3
 
 
 def _within(by_start: dict[int, list[_T]], starts: list[int], a: int, b: int) -> list[_T]:
@@ -377,6 +429,24 @@ def _missing_anchors(ctx: Context) -> dict[int, list[tuple[str, Hit]]]:
     return out
 
 
+def _bare_stretches(ctx: Context, src: list[Segment], tgt: list[Segment], at: list[int]) -> list[tuple[str, int] | None]:
+    """For each source offset in ``at``: a stretch of UNCOVERED_WINDOW witnessed words around it
+    of which at most ANCHOR_STRETCH_MOST_FOUND have a counterpart in the translation (its text
+    and that count; the barest such stretch), or None when every stretch around it is rendered."""
+    assert ctx.source is not None
+    s_start = src[0].start
+    s_text = ctx.source.text[s_start : src[-1].end]
+    words = _witnessed(ctx, src, tgt)
+    windows = [(sum(seen for _, _, seen in words[k : k + UNCOVERED_WINDOW]), words[k][0], words[k + UNCOVERED_WINDOW - 1][1])
+               for k in range(len(words) - UNCOVERED_WINDOW + 1)]
+    out: list[tuple[str, int] | None] = []
+    for offset in at:
+        around = [w for w in windows if w[1] <= offset - s_start < w[2] and w[0] <= ANCHOR_STRETCH_MOST_FOUND]
+        best = min(around, default=None)
+        out.append(None if best is None else (s_text[best[1] : best[2]], best[0]))
+    return out
+
+
 @rule(
     "OMI005",
     "missing-anchor",
@@ -391,6 +461,12 @@ def missing_anchor(ctx: Context) -> Iterator[Hit]:
     NAM001, ACR001, ACR003 and NUM001 report missing; this rule adds what their findings alone
     do not say, that the sentence is short enough for a whole clause to be gone, and files it
     as an omission, so that it merges with the other omission rules' findings on the pair.
+
+    In a translation not longer than usual (z from -1 to 0) the length does not show a dropped
+    clause, so a second witness is required: the missing item sits in a stretch of seven
+    witnessed source words (as in OMI002) of which at most three have a counterpart in the
+    translation. A name missing from a translation that renders everything around it is
+    NAM001's alone.
 
     Calibrated on WMT22 en-ja with injected omissions (benchmarks/evaluate.py): it finds
     omissions that the dictionary and similarity rules miss, most of them lists and clauses
@@ -407,23 +483,36 @@ def missing_anchor(ctx: Context) -> Iterator[Hit]:
         return
     starts = sorted(found)
     for src, tgt, en, ja, z in _length_z(ctx):
-        if not -3 <= z < ANCHOR_Z_MAX:
+        if not -3 <= z < ANCHOR_STRETCH_Z_MAX:
             continue
         s_start, s_end = src[0].start, src[-1].end
         anchors = _within(found, starts, s_start, s_end)
         if not anchors:
             continue
+        stretch = None
+        if z >= ANCHOR_Z_MAX:  # not short enough alone: a second witness is needed
+            bare = _bare_stretches(ctx, src, tgt, [h.source.start for _, h in anchors])  # type: ignore[union-attr]
+            if not any(bare):
+                continue
+            anchors = [a for a, st in zip(anchors, bare) if st is not None]
+            stretch = next(st for st in bare if st is not None)
         anchors.sort(key=lambda a: a[1].source.start)  # type: ignore[union-attr]
         texts = [h.source.text for _, h in anchors]  # type: ignore[union-attr]
         first, last = anchors[0][1].source, anchors[-1][1].source
         assert first is not None and last is not None
+        evidence: dict[str, object] = {"missing": [{"kind": kind, "text": h.source.text} for kind, h in anchors]}  # type: ignore[union-attr]
+        why = f"a short translation (ratio {ja / en:.2f}, z {z:.1f})"
+        if stretch is not None:
+            text, seen = stretch
+            evidence |= {"stretch": text, "found": seen, "window": UNCOVERED_WINDOW}
+            why = (f"a translation somewhat shorter than usual (ratio {ja / en:.2f}, z {z:.1f}), with the words around "
+                   f"{'it' if len(texts) == 1 else 'them'} unrendered too (「{text}」: {seen} of {UNCOVERED_WINDOW} found)")
         yield Hit(
-            f"{', '.join(texts)} {'is' if len(texts) == 1 else 'are'} missing from a short translation "
-            f"(ratio {ja / en:.2f}, z {z:.1f}): the clause around {'it' if len(texts) == 1 else 'them'} may have been dropped",
+            f"{', '.join(texts)} {'is' if len(texts) == 1 else 'are'} missing from {why}: "
+            f"the clause around {'it' if len(texts) == 1 else 'them'} may have been dropped",
             target=ctx.target.span(tgt[0].start, tgt[-1].end),
             source=ctx.source.span(first.start, last.end),
-            evidence={"missing": [{"kind": kind, "text": h.source.text} for kind, h in anchors],  # type: ignore[union-attr]
-                      "ratio": round(ja / en, 3), "z": round(z, 2)},
+            evidence=evidence | {"ratio": round(ja / en, 3), "z": round(z, 2)},
             suggestion="translate the clause that holds " + ", ".join(texts),
             severity=Severity.MAJOR if z < -2 else None,
         )
