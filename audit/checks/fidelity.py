@@ -185,6 +185,12 @@ def _content_words(stretch: str) -> int:
     return sum(1 for m in re.finditer(r"[A-Za-z][A-Za-z'-]{2,}", stretch) if m.group().lower() not in EnJaIndex.STOP)
 
 
+def _shortness(z: float, short: float) -> str:
+    """How a message calls a translation's length: short below a rule's gate, else only somewhat
+    short (where the rule needed a second witness)."""
+    return "short" if z < short else "somewhat short (a second witness agrees)"
+
+
 def _unrendered(seen: list[tuple[int, int, bool]], a: int, b: int, most_share: float = 1 / 3) -> bool:
     """Whether the dictionary finds the stretch [a, b) of a text unrendered: two witnessed words or
     more in it, at most ``most_share`` of them found (a third: OMI003's second witness in a
@@ -283,7 +289,7 @@ def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
         stretch = s_text[a:b]
         yield Hit(
             f"「{stretch}」 seems to have no counterpart: without it the source is closer to the translation "
-            f"(similarity {base:.2f} → {base + rise:.2f}; the translation is short: ratio {ja / en:.2f}, z {z:.1f})",
+            f"(similarity {base:.2f} → {base + rise:.2f}; the translation is {_shortness(z, LEAVE_OUT_Z_MAX)}: ratio {ja / en:.2f}, z {z:.1f})",
             target=ctx.target.span(tgt[0].start, tgt[-1].end),
             source=ctx.source.span(s_off + a, s_off + b),
             evidence={"stretch": stretch, "similarity": round(base, 3), "similarity_without": round(base + rise, 3),
@@ -389,7 +395,8 @@ def unmatched_clause(ctx: Context) -> Iterator[Hit]:
         closest = candidates[int(np.argmax(sims[k]))]
         yield Hit(
             f"「{clause}」 matches no part of the translation (best similarity {sim:.2f}, to 「{closest}」; "
-            f"{found} of {witnessed_n} of its dictionary words found; the translation is short: ratio {ja / en:.2f}, z {z:.1f})",
+            f"{found} of {witnessed_n} of its dictionary words found; the translation is {_shortness(z, CLAUSE_Z_MAX)}: "
+            f"ratio {ja / en:.2f}, z {z:.1f})",
             target=ctx.target.span(tgt[0].start, tgt[-1].end),
             source=ctx.source.span(s_off + a, s_off + b),
             evidence={"clause": clause, "similarity": round(sim, 3), "closest_chunk": closest, "found": found,
