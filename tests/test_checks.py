@@ -525,6 +525,25 @@ def test_a_name_missing_with_the_words_around_it_is_an_omission_in_a_translation
     assert pair_findings([en], [kept], "NAM001") and not pair_findings([en], [kept], "OMI005")
 
 
+def test_two_separate_items_missing_close_together_are_an_omission_in_a_translation_not_short():
+    en = "The museum reopened on Tuesday after Greta Lindqvist's 18-month renovation of the east wing, and visitors can now see the new galleries."
+    dropped = "同美術館は、東棟の改修工事が完了したことを受けて火曜日に再びオープンし、来館者は新しく生まれ変わった展示室を見学できるようになった。"  # z 0.1
+    found = pair_findings([en], [dropped], "OMI005")
+    assert [f.source.text for f in found] == ["Lindqvist's 18"]
+    assert found[0].evidence["apart"] == 1 and 0 <= found[0].evidence["z"] < 0.5
+    assert [m["kind"] for m in found[0].evidence["missing"]] == ["name", "number"]
+    whole = "同美術館は、グレタ・リンドクヴィストによる18か月にわたる東棟の改修を終えて火曜日に再開し、来館者は新しい展示室を見学できるようになった。"
+    assert not pair_findings([en], [whole], "OMI005")
+    # the same two items far apart (two clauses, each may be a slip of its own), or one item
+    # written in two parts ("March 2023"): no second witness
+    far = "The museum reopened on Tuesday after Greta Lindqvist's renovation of the east wing, and visitors can now see the new galleries for 18 euros."
+    longer = "同美術館は、東棟の大規模な改修工事が完了したことを受けて火曜日に再びオープンし、来館者は新しく生まれ変わった展示室を見学できるようになった。"  # z 0.25
+    assert pair_findings([far], [longer], "NAM001") and pair_findings([far], [longer], "NUM001")
+    assert not pair_findings([far], [longer], "OMI005")
+    date = "The museum reopened on Tuesday after the renovation of the east wing that began in March 2023, and visitors can now see the new galleries."
+    assert len(pair_findings([date], [dropped], "NUM001")) == 2 and not pair_findings([date], [dropped], "OMI005")
+
+
 def test_a_number_or_latin_word_the_source_lacks_in_a_long_translation_is_an_addition():
     en = "Your order will be shipped within two business days of payment."
     added = "ご注文の商品は、お支払いから2営業日以内に発送され、送料は全国一律500円です。"

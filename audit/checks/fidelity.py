@@ -411,6 +411,11 @@ ANCHOR_Z_MAX = -1.0  # OMI005: only in a translation this much shorter than usua
 # (seven witnessed words) of which at most three are found: a second witness of the dropped clause
 ANCHOR_STRETCH_Z_MAX = 0.0
 ANCHOR_STRETCH_MOST_FOUND = 3
+# ... or, in one not clearly longer than usual, when two separate items (a word or more apart,
+# at most eight) are both missing: two precise checks agreeing on one stretch of the source
+ANCHOR_PAIR_Z_MAX = 0.5
+ANCHOR_PAIR_MOST_APART = 8
+_WORD = re.compile(r"\w+")
 
 
 def _within(by_start: dict[int, list[_T]], starts: list[int], a: int, b: int) -> list[_T]:
@@ -454,6 +459,32 @@ def _bare_stretches(ctx: Context, src: list[Segment], tgt: list[Segment], at: li
     return out
 
 
+def _words_apart(ctx: Context, pair: tuple[tuple[str, Hit], tuple[str, Hit]]) -> int:
+    """How many words of the source lie between two items (in source order)."""
+    assert ctx.source is not None
+    a, b = pair[0][1].source, pair[1][1].source
+    assert a is not None and b is not None
+    return len(_WORD.findall(ctx.source.text[a.end : b.start]))
+
+
+def _close_pair(ctx: Context, anchors: list[tuple[str, Hit]]) -> tuple[tuple[str, Hit], tuple[str, Hit]] | None:
+    """Two different missing items from 1 to ANCHOR_PAIR_MOST_APART words apart in the source
+    (the closest such pair), or None. Items with nothing between them ("June 2020", a first
+    name and a surname) are one item, not two witnesses."""
+    ordered = sorted(anchors, key=lambda a: a[1].source.start)  # type: ignore[union-attr]
+    best: tuple[int, tuple[tuple[str, Hit], tuple[str, Hit]]] | None = None
+    for k, first in enumerate(ordered):
+        for second in ordered[k + 1 :]:
+            a, b = first[1].source, second[1].source
+            assert a is not None and b is not None
+            if b.start < a.end or a.text.casefold() == b.text.casefold():
+                continue
+            apart = _words_apart(ctx, (first, second))
+            if 1 <= apart <= ANCHOR_PAIR_MOST_APART and (best is None or apart < best[0]):
+                best = (apart, (first, second))
+    return None if best is None else best[1]
+
+
 @rule(
     "OMI005",
     "missing-anchor",
@@ -472,8 +503,11 @@ def missing_anchor(ctx: Context) -> Iterator[Hit]:
     In a translation not longer than usual (z from -1 to 0) the length does not show a dropped
     clause, so a second witness is required: the missing item sits in a stretch of seven
     witnessed source words (as in OMI002) of which at most three have a counterpart in the
-    translation. A name missing from a translation that renders everything around it is
-    NAM001's alone.
+    translation. Two different missing items (a name and a number, two names) from one to
+    eight words apart in the source are a second witness of each other, in a translation up to
+    somewhat longer than usual (z below 0.5): "after Angela Merkel's 16-year tenure" gone whole.
+    Items with nothing between them ("June 2020", a first name and a surname) count as one. A
+    name missing from a translation that renders everything around it is NAM001's alone.
 
     Calibrated on WMT22 en-ja with injected omissions (benchmarks/evaluate.py): it finds
     omissions that the dictionary and similarity rules miss, most of them lists and clauses
@@ -490,25 +524,33 @@ def missing_anchor(ctx: Context) -> Iterator[Hit]:
         return
     starts = sorted(found)
     for src, tgt, en, ja, z in _length_z(ctx):
-        if not -3 <= z < ANCHOR_STRETCH_Z_MAX:
+        if not -3 <= z < max(ANCHOR_STRETCH_Z_MAX, ANCHOR_PAIR_Z_MAX):
             continue
         s_start, s_end = src[0].start, src[-1].end
         anchors = _within(found, starts, s_start, s_end)
         if not anchors:
             continue
-        stretch = None
+        stretch = pair = None
         if z >= ANCHOR_Z_MAX:  # not short enough alone: a second witness is needed
-            bare = _bare_stretches(ctx, src, tgt, [h.source.start for _, h in anchors])  # type: ignore[union-attr]
-            if not any(bare):
+            at = [h.source.start for _, h in anchors]  # type: ignore[union-attr]
+            bare = _bare_stretches(ctx, src, tgt, at) if z < ANCHOR_STRETCH_Z_MAX else []
+            if any(bare):
+                anchors = [a for a, st in zip(anchors, bare) if st is not None]
+                stretch = next(st for st in bare if st is not None)
+            elif z < ANCHOR_PAIR_Z_MAX and (pair := _close_pair(ctx, anchors)) is not None:
+                anchors = list(pair)
+            else:
                 continue
-            anchors = [a for a, st in zip(anchors, bare) if st is not None]
-            stretch = next(st for st in bare if st is not None)
         anchors.sort(key=lambda a: a[1].source.start)  # type: ignore[union-attr]
         texts = [h.source.text for _, h in anchors]  # type: ignore[union-attr]
         first, last = anchors[0][1].source, anchors[-1][1].source
         assert first is not None and last is not None
         evidence: dict[str, object] = {"missing": [{"kind": kind, "text": h.source.text} for kind, h in anchors]}  # type: ignore[union-attr]
         why = f"a short translation (ratio {ja / en:.2f}, z {z:.1f})"
+        if pair is not None:
+            evidence["apart"] = _words_apart(ctx, pair)
+            why = (f"a translation not longer than usual (ratio {ja / en:.2f}, z {z:.1f}), "
+                   f"{evidence['apart']} word{'s' if evidence['apart'] != 1 else ''} apart in the source")
         if stretch is not None:
             text, seen = stretch
             evidence |= {"stretch": text, "found": seen, "window": UNCOVERED_WINDOW}
