@@ -629,6 +629,29 @@ def test_one_term_written_two_ways_is_found_and_different_terms_are_not():
     assert not target_findings(different, "CON004")
 
 
+def test_one_persons_kanji_name_written_two_ways_is_found_by_its_title_and_reading():
+    from audit.lexicon.names import Dictionary
+
+    if not Dictionary.shared().available:
+        pytest.skip("jamdict-data not installed")
+    # a full name and a short form with one title whose surnames differ but read alike (聞/文: ブン)
+    found = target_findings("韓国の聞在寅大統領は来日した。\n会談で文大統領は協力を約束した。", "CON006")
+    assert [(f.target.text, f.evidence["other_name"], f.evidence["readings"]) for f in found] == [
+        ("聞在寅大統領", "文", ["ブン", "ブン"])
+    ]
+    # two full names with one title, one character apart and read alike (郎/朗: ロウ)
+    found = target_findings("山本太郎知事は述べた。\n山本太朗知事はその後、会見した。", "CON006")
+    assert [(f.evidence["name"], f.evidence["other_name"]) for f in found] == [("山本太郎", "山本太朗")]
+    quiet = [
+        "韓国の文在寅大統領は来日した。\n会談で文大統領は協力を約束した。",  # written the same way
+        "岸田首相は述べた。\n中国の李克強首相も出席した。",  # two people: 岸田 and 李克 read nothing alike
+        "菅義偉元首相は述べた。\n管首相も出席した。",  # 元首相 and 首相 are two offices
+        "警察は野村勝也容疑者を逮捕した。\n野村容疑者は容疑を否認している。",  # a short form of the full name
+        "米大統領と韓国大統領が会談した。\n同大統領は述べた。",  # countries and 同, not names
+    ]
+    assert not [f.message for text in quiet for f in target_findings(text, "CON006")]
+
+
 @pytest.mark.parametrize(
     "en, ja, reported, suggestion",
     [

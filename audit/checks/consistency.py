@@ -584,3 +584,116 @@ def term_renderings(ctx: Context) -> dict[str, list[TermRendering]]:
         listed = any(term.lower() in re.sub(r"[()]", "", g).lower() for g in Dictionary.shared().word_glosses(form))
         out[term].append(TermRendering(form, core, float(sims[j]), t_start + a, t_start + b, t_text, s_start, listed))
     return out
+
+
+# CON006: titles that follow one person's name (an office, not a courtesy like 氏 or さん)
+_PERSON_TITLES = (
+    "大統領", "副大統領", "首相", "副首相", "総理", "国家主席", "主席", "総統", "国王", "首長", "長官", "国務長官",
+    "大臣", "外務大臣", "外相", "国防相", "財務相", "知事", "市長", "議長", "委員長", "総裁", "事務総長", "大使",
+    "上院議員", "下院議員", "党首", "司令官", "報道官", "容疑者", "被告",
+)
+_TITLED = re.compile(
+    r"(?<![\u4e00-\u9fff々])([\u4e00-\u9fff々]{1,4}?)(前|元|現|故)?("
+    + "|".join(sorted(_PERSON_TITLES, key=len, reverse=True)) + ")"
+)
+# kanji before a title that name a country, a body or a role, not a person (米大統領, 同首相)
+_NOT_PERSONS = frozenset("米 英 仏 独 中 韓 露 日 印 豪 伊 加 朝 台 同 各 両 歴代 副 前 元 現 新 故 次期 初代 臨時 代理 当時 州 市 県 党 省 国連".split())
+
+
+@dataclass(frozen=True)
+class _Titled:
+    name: str
+    title: str
+    span: Span
+
+
+def _titled_names(ctx: Context) -> list[_Titled]:
+    """Kanji names right before an office title (文在寅大統領, 岸田首相), as the tokenizer sees
+    them: no place name, no common word of two kanji or more unless a person's name is there too."""
+    out = []
+    for seg in ctx.target.segments:
+        for m in _TITLED.finditer(seg.text):
+            name, prefix, title = m.groups()
+            if name in _NOT_PERSONS:
+                continue
+            toks = ctx.tokenizer.tokenize(name)
+            if any(t.pos[0] not in ("名詞", "接頭辞", "接尾辞") or t.pos[2] == "地名" for t in toks):
+                continue
+            if any(t.pos[1] == "普通名詞" and len(t.surface) >= 2 for t in toks) and not any(t.pos[2] == "人名" for t in toks):
+                continue
+            out.append(_Titled(name, (prefix or "") + title, ctx.span(seg, m.start(1), m.end())))
+    return out
+
+
+def _edit_distance(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def _read_alike(a: str, b: str) -> tuple[str, str] | None:
+    """Two kanji strings of one length whose differing characters have readings (KANJIDIC2, on
+    and kun) that are the same or one kana apart (of two kana or more): 聞/文 (ブン), 郎/朗 (ロウ), 勘/館 (カン).
+    The readings of the first differing pair, or None."""
+    from audit.lexicon.names import Dictionary
+
+    dic = Dictionary.shared()
+    if len(a) != len(b) or a == b:
+        return None
+    found = None
+    for x, y in zip(a, b):
+        if x == y:
+            continue
+        pairs = [(p, q) for p in dic.kanji_readings(x) for q in dic.kanji_readings(y)
+                 if p == q or (min(len(p), len(q)) >= 2 and _edit_distance(p, q) <= 1)]
+        if not pairs:
+            return None
+        found = found or min(pairs, key=lambda pq: (_edit_distance(*pq), pq))
+    return found
+
+
+@rule("CON006", "person-name-variants", Severity.MAJOR, "One person's kanji name written two ways in one document")
+def person_name_variants(ctx: Context) -> Iterator[Hit]:
+    """Finds one person whose kanji name is written two ways in a document, told by the office
+    title that follows it (大統領, 首相, 長官, 知事…): a short form (a surname, 文大統領) that no
+    name in the document begins with, while the only full name with that title (聞在寅大統領) begins
+    with other characters that read alike (聞/文: ブン), or two full names with one title that
+    differ in one character read alike (山本太郎/山本太朗). Machine translation writes East Asian names
+    by sound and often picks a homophone; the same name written correctly elsewhere gives it away.
+
+    The title must be the same (首相 and 元首相 are two people); courtesy titles (氏, さん) are not
+    used, as they follow many names. Readings are KANJIDIC2's (jamdict-data), on and kun: two
+    readings alike are the same or one kana apart. The full name is reported, with the short form
+    and the readings as evidence: either of them may be the wrong one, the document cannot say which.
+    Needs jamdict-data (in the default install); without it nothing is reported.
+    """
+    refs = _titled_names(ctx)
+    names = {r.name for r in refs}
+    by_title: dict[str, list[_Titled]] = defaultdict(list)
+    for r in refs:
+        by_title[r.title].append(r)
+    for title, group in by_title.items():
+        fulls = list(dict.fromkeys(r.name for r in group if len(r.name) >= 3))
+        # a full name some short form is the start of is explained, and so is a short form some name starts with
+        lone = [f for f in fulls if not any(f.startswith(n) and f != n for n in names)]
+        shorts = [n for n in dict.fromkeys(r.name for r in group if len(r.name) <= 2)
+                  if not any(m.startswith(n) and m != n for m in names)]
+        pairs = [(f, s) for s in shorts for f in lone] if len(lone) == 1 else []
+        pairs += [(f, g) for i, f in enumerate(fulls) for g in fulls[i + 1 :]]
+        for full, other in pairs:
+            alike = _read_alike(full[: len(other)] if len(other) < len(full) else full, other)
+            if alike is None:
+                continue
+            where = next(r.span for r in group if r.name == full)
+            other_at = next(r.span for r in group if r.name == other)
+            yield Hit(
+                f"「{full}{title}」 and 「{other}{title}」 look like one person written two ways "
+                f"({full[: len(other)]} / {other}, read alike: {alike[0]} / {alike[1]}); check the name's official form",
+                target=where,
+                evidence={"name": full, "other_name": other, "title": title, "other_at": other_at.start,
+                          "readings": list(alike)},
+                suggestion=f"write the name the same way in both places ({other}{title} or {full}{title})",
+            )

@@ -259,6 +259,24 @@ class Dictionary:
         q = f"SELECT 1 FROM SenseGloss WHERE text IN ({','.join('?' * len(forms))}) LIMIT 1"
         return db.execute(q, tuple(forms)).fetchone() is not None
 
+    @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
+    def kanji_readings(self, char: str) -> frozenset[str]:
+        """The on and kun readings (without okurigana) KANJIDIC2 gives a kanji, in katakana; empty
+        for a character it lacks or without jamdict-data. Name-only readings (nanori) are left out:
+        with them nearly any two kanji share a reading."""
+        db = self._db()
+        if db is None:
+            return frozenset()
+        rows = db.execute(
+            "SELECT r.value FROM character c JOIN rm_group g ON g.cid = c.ID JOIN reading r ON r.gid = g.ID "
+            "WHERE c.literal = ? AND r.r_type IN ('ja_on', 'ja_kun')", (char,),
+        )
+        out = set()
+        for (value,) in rows:
+            kana = value.split(".")[0].strip("-")
+            out.add("".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in kana))
+        return frozenset(k for k in out if k)
+
     @lru_cache(maxsize=8192)  # noqa: B019
     def name_forms(self, name: str) -> tuple[str, ...]:
         """Japanese forms (kanji and kana) that JMnedict and JMdict give for an English name.
