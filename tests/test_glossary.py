@@ -1,4 +1,4 @@
-"""Glossaries: TSV and TBX (v2 and v3) as data, GLO001/GLO002, and their place in the signature."""
+"""Glossaries: TSV and TBX (v2 and v3) as data, GLO001/GLO002/GLO003, and their place in the signature."""
 
 from __future__ import annotations
 
@@ -108,3 +108,30 @@ def test_glossaries_change_the_signature_and_come_from_configuration(cli, tmp_pa
     assert [f["code"] for f in configured["findings"] if f["code"] == "GLO002"] == ["GLO002"]
     _write(tmp_path / "terms", "g.tsv", TSV + "harbour\t港\n")
     assert cli("check", target, "--format", "json").json()["signature"]["id"] != configured["signature"]["id"]
+
+
+def test_a_glossary_form_with_one_inner_word_replaced_is_a_near_miss_without_the_source(tmp_path):
+    from audit.checks.base import Context, run_rules, select_rules
+    from audit.io.document import document_from_text
+    from audit.lexicon.names import Dictionary
+
+    if not Dictionary.shared().available:
+        pytest.skip("jamdict-data not installed")
+    g = load([_write(tmp_path, "g.tsv", "source\ttarget\n"
+                     "Institute of Coastal Engineering\t沿岸工学研究所 | 米沿岸工学研究所\n"
+                     "International Monetary Fund | IMF\t国際通貨基金 | IMF\n"
+                     "Department of Harbours\t港湾省\n")])
+
+    def near(text):
+        ctx = Context(target=document_from_text(text, "ja"), glossary=g)
+        return [(f.target.text, f.suggestion, f.evidence["replaced"]) for f in run_rules(ctx, select_rules(("GLO003",)))[0]]
+
+    assert near("沿岸土木研究所は報告書を公表した。") == [("沿岸土木研究所", "沿岸工学研究所", ["工学", "土木"])]
+    assert near("米沿岸研究所の担当者が述べた。") == [("米沿岸研究所", "米沿岸工学研究所", ["工学", ""])]
+    quiet = [
+        "沿岸工学研究所と米国沿岸工学研究所が協力する。",  # accepted forms, one with more around it
+        "国際交流基金の助成を受けた。",  # the Japan Foundation: a name of its own, not a misspelt 国際通貨基金
+        "港湾長官が訪日した。",  # the last word changed: another thing (the secretary, not the department)
+        "沿岸エンジニアリング研究所",  # katakana for kanji: a stretch of another script
+    ]
+    assert not [found for text in quiet for found in near(text)]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from audit.checks.base import Context, Hit, rule
+from audit.lexicon.numbers import nfkc_per_char
 from audit.model import Severity
 
 
@@ -78,3 +80,105 @@ def forbidden_form(ctx: Context) -> Iterator[Hit]:
                 evidence=evidence,
                 suggestion=term.preferred,
             )
+
+
+# GLO003: an accepted form with one inner stretch replaced; the kept start and end must be this long
+_NEAR_KEEP = 2
+_NEAR_MIDDLE = r"[\u4e00-\u9fff々\u30a1-\u30fa\u30fc]{1,3}?"
+
+
+@rule(
+    "GLO003",
+    "glossary-near-miss",
+    Severity.MINOR,
+    "a Japanese term that is a glossary form with one inner word replaced",
+    needs=("glossary",),
+)
+def near_miss(ctx: Context) -> Iterator[Hit]:
+    """Finds Japanese terms that match an accepted form of the glossary except for one inner
+    stretch of one to three characters (the start and the end, two characters or more each, kept):
+    the term was most likely meant, and one of its words translated another way. Works without
+    the source, so a glossary also guards translations whose source is lost.
+
+    Only inner stretches are compared: a different last word usually makes another thing
+    (国務省 / 国務長官, the department and its secretary), not a misrendering. A text that is itself
+    an accepted form of any glossary term, lies inside one or holds one of its term (米国国立… for
+    国立…), or is a word or name JMdict/JMnedict knows (国際交流基金, the Japan Foundation, is not a
+    misspelt 国際通貨基金) is not reported; nor are two stretches of different scripts.
+
+    Example: glossary ``National Institute of Standards and Technology → 国立標準技術研究所``;
+    「国立規格技術研究所は…」 is flagged with 国立標準技術研究所 as the suggestion (規格 / 標準).
+    """
+    import unicodedata
+
+    from audit.lexicon.names import Dictionary
+
+    assert ctx.glossary is not None
+    dictionary = Dictionary.shared()
+    accepted = {unicodedata.normalize("NFKC", t) for term in ctx.glossary.terms for t in term.targets}
+    patterns = []
+    for term in ctx.glossary.terms:
+        for form in dict.fromkeys(unicodedata.normalize("NFKC", t) for t in term.targets):
+            n = len(form)
+            for p in range(_NEAR_KEEP, n - _NEAR_KEEP):
+                for k in range(1, 4):
+                    if n - p - k < _NEAR_KEEP:
+                        break
+                    middle = form[p : p + k]
+                    if not re.fullmatch(_NEAR_MIDDLE.replace("{1,3}?", "+"), middle):
+                        continue
+                    patterns.append((term, form, middle, re.compile(re.escape(form[:p]) + f"({_NEAR_MIDDLE})" + re.escape(form[p + k :]))))
+    for seg in ctx.target.segments:
+        text = nfkc_per_char(seg.text)  # one character for one, so offsets hold
+        candidates = []
+        for term, form, middle, pattern in patterns:
+            for m in pattern.finditer(text):
+                found, other = m.group(), m.group(1)
+                if found == form or _script(other) != _script(middle):
+                    continue
+                if any(found in ok for ok in accepted) or any(ok in text and _inside(text, m.start(), m.end(), ok) for ok in accepted):
+                    continue
+                if any(unicodedata.normalize("NFKC", t) in found for t in term.targets):
+                    continue  # an accepted form with more around it (米国国立… holds 国立…)
+                candidates.append((m.start(), m.end(), term, form))
+        kept: list[tuple[int, int]] = []
+        for a, b, term, form in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):  # the longest first
+            found = text[a:b]
+            if any(a < y and x < b for x, y in kept) or dictionary.word_glosses(found):
+                continue  # overlaps a longer one, or a word or name of its own (国際交流基金 is not a misspelt 国際通貨基金)
+            kept.append((a, b))
+            middle, other = _difference(form, found)
+            change = f"{other or 'nothing'} for {middle}" if middle else f"{other} added"
+            yield Hit(
+                f"「{seg.text[a:b]}」 looks like the glossary's {form} with {change}; "
+                f"'{term.source[0]}' is written {term.preferred} (glossary)",
+                target=ctx.span(seg, a, b),
+                evidence={"found": found, "glossary_form": form, "replaced": [middle, other],
+                          "english": list(term.source), "glossary": term.origin},
+                suggestion=form,
+            )
+
+
+def _difference(a: str, b: str) -> tuple[str, str]:
+    """The stretches of ``a`` and ``b`` between their common start and common end."""
+    p = 0
+    while p < min(len(a), len(b)) and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < min(len(a), len(b)) - p and a[-1 - s] == b[-1 - s]:
+        s += 1
+    return a[p : len(a) - s], b[p : len(b) - s]
+
+
+def _script(text: str) -> str:
+    return "katakana" if re.fullmatch(r"[\u30a1-\u30fa\u30fc]+", text) else "kanji" if re.fullmatch(r"[\u4e00-\u9fff々]+", text) else "mixed"
+
+
+def _inside(text: str, start: int, end: int, accepted: str) -> bool:
+    """Whether [start, end) of ``text`` lies inside an occurrence of ``accepted``."""
+    pos = text.find(accepted)
+    while pos >= 0:
+        if pos <= start and end <= pos + len(accepted):
+            return True
+        pos = text.find(accepted, pos + 1)
+    return False
