@@ -13,7 +13,8 @@ on JMnedict entity pairs in template sentences (``entity_swaps``): WMT22 names f
 CON005 (one source name rendered two ways) is measured in ``term_variants``: its findings on the
 references and on the 13 systems' outputs, and recall when the reference's last rendering of a
 recurring name is replaced by a system's different rendering of it. CON001 (one katakana word
-spelt two ways, target-only) is measured in ``katakana_variants``.
+spelt two ways, target-only) is measured in ``katakana_variants``; CON006 (one person's kanji
+name written two ways) on JMnedict persons in template documents (``person_name_variants``).
 
 Run: ``python benchmarks/names_eval.py [--seed 7]`` (skips when ../shared/data is absent).
 """
@@ -75,6 +76,49 @@ def entity_swaps(rng: random.Random, n: int = 300) -> dict[str, object]:
     swapped = [f"火曜日の会合には{b}の担当者が出席した。" for _, _, b in sample]
     found, clean = flagged(src, swapped, ("NAM003",)), flagged(src, right, ("NAM003",))
     return {"pairs": len(sample), "recall": round(len(found) / len(sample), 3), "right_form_flagged": len(clean)}
+
+
+def person_name_variants(rng: random.Random, n: int = 300) -> dict[str, object]:
+    """CON006 on template documents built from JMnedict persons (kanji full names that split into
+    a JMnedict surname and given name): a full name with an office title, then a surname with the
+    same title. ``same_person_flagged``: the surname is the person's own (must stay 0);
+    ``other_person_flagged``: another person's surname, as in a document naming two office-holders
+    with one title, one in full and one by surname alone: the share that reads alike by chance."""
+    from audit.lexicon.names import _jamdict_path
+
+    path = _jamdict_path()
+    if path is None:
+        return {"skipped": "jamdict-data not installed"}
+    import re
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    q = ("SELECT DISTINCT k.text FROM NEKanji k JOIN NETranslation t ON t.idseq = k.idseq "
+         "JOIN NETransType y ON y.tid = t.ID WHERE y.text = ?")
+    kinds = {kind: {r[0] for r in db.execute(q, (kind,)) if re.fullmatch(r"[\u4e00-\u9fff]+", r[0])}
+             for kind in ("surname", "given", "person")}
+    db.close()
+    persons = []
+    for p in sorted(kinds["person"]):
+        for k in (1, 2):
+            if 3 <= len(p) <= 4 and p[:k] in kinds["surname"] and p[k:] in kinds["given"]:
+                persons.append((p, p[:k]))
+                break
+    out: dict[str, object] = {"persons": len(persons)}
+    for length in (1, 2):
+        pool = [x for x in persons if len(x[1]) == length]
+        same = other = 0
+        draws = [rng.sample(pool, 2) for _ in range(n)]
+        for (full, surname), (_, someone) in draws:
+            doc = f"{full}大統領は会見で述べた。\n{{}}大統領は協力を約束した。"
+            ctx = Context(target=document_from_text(doc.format(surname), "ja"))
+            same += bool(run_rules(ctx, select_rules(("CON006",)))[0])
+            if someone != surname:
+                ctx = Context(target=document_from_text(doc.format(someone), "ja"))
+                other += bool(run_rules(ctx, select_rules(("CON006",)))[0])
+        out[f"surname_of_{length}"] = {"documents": n, "same_person_flagged": same,
+                                       "other_person_flagged": round(other / n, 3)}
+    return out
 
 
 def name_runs(en: str, ja: str, vocab: frozenset[str]) -> list[tuple[str, str]]:
@@ -291,6 +335,7 @@ def main() -> int:
         "NAM003_sibling_entities": entity_swaps(random.Random(args.seed)),
         "CON005_term_variants": term_variants(docs),
         "CON001_katakana_variants_target_only": katakana_variants(random.Random(args.seed), docs),
+        "CON006_person_name_variants_target_only": person_name_variants(random.Random(args.seed)),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

@@ -646,6 +646,7 @@ def test_one_persons_kanji_name_written_two_ways_is_found_by_its_title_and_readi
         "韓国の文在寅大統領は来日した。\n会談で文大統領は協力を約束した。",  # written the same way
         "岸田首相は述べた。\n中国の李克強首相も出席した。",  # two people: 岸田 and 李克 read nothing alike
         "菅義偉元首相は述べた。\n管首相も出席した。",  # 元首相 and 首相 are two offices
+        "林芳夫知事は述べた。\n森知事も出席した。",  # two governors: リン/シン alike, but not lin/sen
         "警察は野村勝也容疑者を逮捕した。\n野村容疑者は容疑を否認している。",  # a short form of the full name
         "米大統領と韓国大統領が会談した。\n同大統領は述べた。",  # countries and 同, not names
     ]

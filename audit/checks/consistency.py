@@ -636,8 +636,9 @@ def _edit_distance(a: str, b: str) -> int:
 
 def _read_alike(a: str, b: str) -> tuple[str, str] | None:
     """Two kanji strings of one length whose differing characters have readings (KANJIDIC2, on
-    and kun) that are the same or one kana apart (of two kana or more): 聞/文 (ブン), 郎/朗 (ロウ), 勘/館 (カン).
-    The readings of the first differing pair, or None."""
+    and kun) that are the same or one kana apart (of two kana or more), and Mandarin readings one
+    letter apart at most: 聞/文 (ブン; wen), 郎/朗 (ロウ; lang), not 林/森 (リン/シン; lin/sen) nor
+    勘/館 (カン; kan/guan). The Japanese readings of the first differing pair, or None."""
     from audit.lexicon.names import Dictionary
 
     dic = Dictionary.shared()
@@ -650,6 +651,9 @@ def _read_alike(a: str, b: str) -> tuple[str, str] | None:
         pairs = [(p, q) for p in dic.kanji_readings(x) for q in dic.kanji_readings(y)
                  if p == q or (min(len(p), len(q)) >= 2 and _edit_distance(p, q) <= 1)]
         if not pairs:
+            return None
+        # Mandarin too: Japanese readings alone are alike by chance too often (short on readings)
+        if not any(_edit_distance(p, q) <= 1 for p in dic.kanji_pinyin(x) for q in dic.kanji_pinyin(y)):
             return None
         found = found or min(pairs, key=lambda pq: (_edit_distance(*pq), pq))
     return found
@@ -665,8 +669,11 @@ def person_name_variants(ctx: Context) -> Iterator[Hit]:
     by sound and often picks a homophone; the same name written correctly elsewhere gives it away.
 
     The title must be the same (首相 and 元首相 are two people); courtesy titles (氏, さん) are not
-    used, as they follow many names. Readings are KANJIDIC2's (jamdict-data), on and kun: two
-    readings alike are the same or one kana apart. The full name is reported, with the short form
+    used, as they follow many names. Readings are KANJIDIC2's (jamdict-data): two characters read
+    alike when an on or kun reading of each is the same or one kana apart, and a Mandarin reading
+    of each too (toneless pinyin, one letter apart at most). With the Japanese readings alone, two
+    different people's one-kanji surnames read alike 35% of the time (JMnedict persons in
+    template documents, ``benchmarks/names_eval.py``); with both, 4%. The full name is reported, with the short form
     and the readings as evidence: either of them may be the wrong one, the document cannot say which.
     Needs jamdict-data (in the default install); without it nothing is reported.
     """

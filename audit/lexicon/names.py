@@ -277,6 +277,18 @@ class Dictionary:
             out.add("".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in kana))
         return frozenset(k for k in out if k)
 
+    @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
+    def kanji_pinyin(self, char: str) -> frozenset[str]:
+        """The Mandarin readings KANJIDIC2 gives a kanji, in pinyin without tones (延 → yan)."""
+        db = self._db()
+        if db is None:
+            return frozenset()
+        rows = db.execute(
+            "SELECT r.value FROM character c JOIN rm_group g ON g.cid = c.ID JOIN reading r ON r.gid = g.ID "
+            "WHERE c.literal = ? AND r.r_type = 'pinyin'", (char,),
+        )
+        return frozenset(v.rstrip("012345") for (v,) in rows if v.rstrip("012345"))
+
     @lru_cache(maxsize=8192)  # noqa: B019
     def name_forms(self, name: str) -> tuple[str, ...]:
         """Japanese forms (kanji and kana) that JMnedict and JMdict give for an English name.
