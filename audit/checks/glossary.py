@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 from audit.checks.base import Context, Hit, rule
+from audit.glossary import Term
 from audit.lexicon.numbers import nfkc_per_char
 from audit.model import Severity
 
@@ -84,7 +87,6 @@ def forbidden_form(ctx: Context) -> Iterator[Hit]:
 
 # GLO003: an accepted form with one inner stretch replaced; the kept start and end must be this long
 _NEAR_KEEP = 2
-_NEAR_MIDDLE = r"[\u4e00-\u9fff々\u30a1-\u30fa\u30fc]{1,3}?"
 
 
 @rule(
@@ -109,38 +111,30 @@ def near_miss(ctx: Context) -> Iterator[Hit]:
     Example: glossary ``National Institute of Standards and Technology → 国立標準技術研究所``;
     「国立規格技術研究所は…」 is flagged with 国立標準技術研究所 as the suggestion (規格 / 標準).
     """
-    import unicodedata
-
     from audit.lexicon.names import Dictionary
 
     assert ctx.glossary is not None
     dictionary = Dictionary.shared()
-    accepted = {unicodedata.normalize("NFKC", t) for term in ctx.glossary.terms for t in term.targets}
-    patterns = []
+    # accepted forms by their first two characters: a document is scanned once, whatever the
+    # glossary's size
+    by_start: dict[str, list[tuple[str, Any]]] = {}
     for term in ctx.glossary.terms:
         for form in dict.fromkeys(unicodedata.normalize("NFKC", t) for t in term.targets):
-            n = len(form)
-            for p in range(_NEAR_KEEP, n - _NEAR_KEEP):
-                for k in range(1, 4):
-                    if n - p - k < _NEAR_KEEP:
-                        break
-                    middle = form[p : p + k]
-                    if not re.fullmatch(_NEAR_MIDDLE.replace("{1,3}?", "+"), middle):
-                        continue
-                    patterns.append((term, form, middle, re.compile(re.escape(form[:p]) + f"({_NEAR_MIDDLE})" + re.escape(form[p + k :]))))
+            if len(form) >= 2:
+                by_start.setdefault(form[:2], []).append((form, term))
     for seg in ctx.target.segments:
         text = nfkc_per_char(seg.text)  # one character for one, so offsets hold
+        present = [(i, i + len(form)) for i in range(len(text) - 1) for form, _ in by_start.get(text[i : i + 2], ())
+                   if text.startswith(form, i)]
         candidates = []
-        for term, form, middle, pattern in patterns:
-            for m in pattern.finditer(text):
-                found, other = m.group(), m.group(1)
-                if found == form or _script(other) != _script(middle):
-                    continue
-                if any(found in ok for ok in accepted) or any(ok in text and _inside(text, m.start(), m.end(), ok) for ok in accepted):
-                    continue
-                if any(unicodedata.normalize("NFKC", t) in found for t in term.targets):
-                    continue  # an accepted form with more around it (米国国立… holds 国立…)
-                candidates.append((m.start(), m.end(), term, form))
+        for i in range(len(text) - 1):
+            for form, term in by_start.get(text[i : i + 2], ()):
+                candidates += _near(text, i, form, term)
+        candidates = [
+            (a, b, term, form) for a, b, term, form in candidates
+            if not any(x <= a and b <= y for x, y in present)  # inside an accepted form
+            and not any(a <= x and y <= b and text[x:y] in _forms(term) for x, y in present)  # holds one of its term
+        ]
         kept: list[tuple[int, int]] = []
         for a, b, term, form in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):  # the longest first
             found = text[a:b]
@@ -159,6 +153,36 @@ def near_miss(ctx: Context) -> Iterator[Hit]:
             )
 
 
+def _forms(term: Term) -> set[str]:
+    return {unicodedata.normalize("NFKC", t) for t in term.targets}
+
+
+def _near(text: str, i: int, form: str, term: Term) -> list[tuple[int, int, Term, str]]:
+    """Near misses of ``form`` starting at ``text[i]``: the form with one inner stretch of 1-3
+    characters (start and end of _NEAR_KEEP characters or more kept) replaced by 1-3 others of
+    the same script, or dropped, as (start, end, term, form)."""
+    n = len(form)
+    same = 0
+    while same < n and i + same < len(text) and text[i + same] == form[same]:
+        same += 1
+    out = []
+    for p in range(_NEAR_KEEP, min(same, n - _NEAR_KEEP) + 1):
+        for k in range(1, 4):
+            rest = form[p + k :]
+            if len(rest) < _NEAR_KEEP:
+                break
+            middle = form[p : p + k]
+            if _script(middle) == "mixed":
+                continue
+            for m in range(0, 4):
+                other = text[i + p : i + p + m]
+                if len(other) < m or other == middle or (m and _script(other) != _script(middle)):
+                    continue
+                if text.startswith(rest, i + p + m):
+                    out.append((i, i + p + m + len(rest), term, form))
+    return out
+
+
 def _difference(a: str, b: str) -> tuple[str, str]:
     """The stretches of ``a`` and ``b`` between their common start and common end."""
     p = 0
@@ -172,13 +196,3 @@ def _difference(a: str, b: str) -> tuple[str, str]:
 
 def _script(text: str) -> str:
     return "katakana" if re.fullmatch(r"[\u30a1-\u30fa\u30fc]+", text) else "kanji" if re.fullmatch(r"[\u4e00-\u9fff々]+", text) else "mixed"
-
-
-def _inside(text: str, start: int, end: int, accepted: str) -> bool:
-    """Whether [start, end) of ``text`` lies inside an occurrence of ``accepted``."""
-    pos = text.find(accepted)
-    while pos >= 0:
-        if pos <= start and end <= pos + len(accepted):
-            return True
-        pos = text.find(accepted, pos + 1)
-    return False
