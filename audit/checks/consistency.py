@@ -215,17 +215,22 @@ def _org_head(run: str) -> str | None:
     return next((h for h in _ORG_HEADS if run.endswith(h) and len(run) >= len(h) + 3), None)
 
 
-def _variant_of(a: str, b: str) -> tuple[str, str] | None:
-    """The differing middles when ``a`` and ``b`` differ in one short stretch (≤ 3 characters each)
-    that shares a character ("全国"/"国立", "保管"/"保存"), with at least four characters in common."""
+def difference(a: str, b: str) -> tuple[str, str]:
+    """The stretches of ``a`` and ``b`` between their common start and their common end."""
     p = 0
     while p < min(len(a), len(b)) and a[p] == b[p]:
         p += 1
     s = 0
     while s < min(len(a), len(b)) - p and a[-1 - s] == b[-1 - s]:
         s += 1
-    da, db = a[p : len(a) - s], b[p : len(b) - s]
-    if not (1 <= len(da) <= 3 and 1 <= len(db) <= 3) or p + s < 4:
+    return a[p : len(a) - s], b[p : len(b) - s]
+
+
+def _variant_of(a: str, b: str) -> tuple[str, str] | None:
+    """The differing middles when ``a`` and ``b`` differ in one short stretch (≤ 3 characters each)
+    that shares a character ("全国"/"国立", "保管"/"保存"), with at least four characters in common."""
+    da, db = difference(a, b)
+    if not (1 <= len(da) <= 3 and 1 <= len(db) <= 3) or len(a) - len(da) < 4:
         return None
     if not set(da) & set(db):
         return None

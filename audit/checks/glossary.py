@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from audit.checks.base import Context, Hit, rule
+from audit.checks.consistency import difference
 from audit.glossary import Term
 from audit.lexicon.numbers import nfkc_per_char
 from audit.model import Severity
@@ -141,7 +142,7 @@ def near_miss(ctx: Context) -> Iterator[Hit]:
             if any(a < y and x < b for x, y in kept) or dictionary.word_glosses(found):
                 continue  # overlaps a longer one, or a word or name of its own (国際交流基金 is not a misspelt 国際通貨基金)
             kept.append((a, b))
-            middle, other = _difference(form, found)
+            middle, other = difference(form, found)
             change = f"{other or 'nothing'} for {middle}" if middle else f"{other} added"
             yield Hit(
                 f"「{seg.text[a:b]}」 looks like the glossary's {form} with {change}; "
@@ -181,17 +182,6 @@ def _near(text: str, i: int, form: str, term: Term) -> list[tuple[int, int, Term
                 if text.startswith(rest, i + p + m):
                     out.append((i, i + p + m + len(rest), term, form))
     return out
-
-
-def _difference(a: str, b: str) -> tuple[str, str]:
-    """The stretches of ``a`` and ``b`` between their common start and common end."""
-    p = 0
-    while p < min(len(a), len(b)) and a[p] == b[p]:
-        p += 1
-    s = 0
-    while s < min(len(a), len(b)) - p and a[-1 - s] == b[-1 - s]:
-        s += 1
-    return a[p : len(a) - s], b[p : len(b) - s]
 
 
 def _script(text: str) -> str:
