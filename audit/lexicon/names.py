@@ -259,35 +259,29 @@ class Dictionary:
         q = f"SELECT 1 FROM SenseGloss WHERE text IN ({','.join('?' * len(forms))}) LIMIT 1"
         return db.execute(q, tuple(forms)).fetchone() is not None
 
+    def _kanji_readings(self, char: str, types: tuple[str, ...]) -> list[str]:
+        """KANJIDIC2's readings of a kanji of the given types (ja_on, ja_kun, pinyin…), as stored."""
+        db = self._db()
+        if db is None:
+            return []
+        rows = db.execute(
+            "SELECT r.value FROM character c JOIN rm_group g ON g.cid = c.ID JOIN reading r ON r.gid = g.ID "
+            f"WHERE c.literal = ? AND r.r_type IN ({','.join('?' * len(types))})", (char, *types),
+        )
+        return [value for (value,) in rows]
+
     @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
     def kanji_readings(self, char: str) -> frozenset[str]:
         """The on and kun readings (without okurigana) KANJIDIC2 gives a kanji, in katakana; empty
         for a character it lacks or without jamdict-data. Name-only readings (nanori) are left out:
         with them nearly any two kanji share a reading."""
-        db = self._db()
-        if db is None:
-            return frozenset()
-        rows = db.execute(
-            "SELECT r.value FROM character c JOIN rm_group g ON g.cid = c.ID JOIN reading r ON r.gid = g.ID "
-            "WHERE c.literal = ? AND r.r_type IN ('ja_on', 'ja_kun')", (char,),
-        )
-        out = set()
-        for (value,) in rows:
-            kana = value.split(".")[0].strip("-")
-            out.add("".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in kana))
-        return frozenset(k for k in out if k)
+        kana = (v.split(".")[0].strip("-") for v in self._kanji_readings(char, ("ja_on", "ja_kun")))
+        return frozenset(k for k in ("".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in v) for v in kana) if k)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
     def kanji_pinyin(self, char: str) -> frozenset[str]:
         """The Mandarin readings KANJIDIC2 gives a kanji, in pinyin without tones (延 → yan)."""
-        db = self._db()
-        if db is None:
-            return frozenset()
-        rows = db.execute(
-            "SELECT r.value FROM character c JOIN rm_group g ON g.cid = c.ID JOIN reading r ON r.gid = g.ID "
-            "WHERE c.literal = ? AND r.r_type = 'pinyin'", (char,),
-        )
-        return frozenset(v.rstrip("012345") for (v,) in rows if v.rstrip("012345"))
+        return frozenset(v.rstrip("012345") for v in self._kanji_readings(char, ("pinyin",)) if v.rstrip("012345"))
 
     @lru_cache(maxsize=8192)  # noqa: B019
     def name_forms(self, name: str) -> tuple[str, ...]:
