@@ -104,6 +104,11 @@ def test_a_placeholder_found_with_and_without_the_source_is_one_finding():
         ("参加者の一人一人に配る。", None),
         ("いろいろな国の人々が時々来る。", None),
         ("赤ちゃんがハイハイする。", None),
+        ("安全に使うためための手引きです。", "ためため"),  # a hiragana noun doubled
+        ("はいはい、わかったよ。", None),  # a doubled interjection is speech
+        ("詳しくはFAQFAQをご覧ください。", "FAQFAQ"),  # an acronym glued to itself
+        ("新しいJRJR線が開業した。", None),  # two letters doubled, never written alone: perhaps a name
+        ("新しいJRJR線が開業した。JRの発表による。", "JRJR"),  # ...written alone elsewhere: a repeat
     ],
 )
 def test_short_repeats(text, flagged):

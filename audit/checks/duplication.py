@@ -115,7 +115,14 @@ _EXACT = re.compile(r"(?P<a>\S.{1,38}?\S|[\u4e00-\u9fff]{2})(?P<g>[ 、,・\u300
 _DOUBLED = re.compile(r"(\S{2,4})\1")
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
 _SCRIPT_WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")  # a kanji or katakana in it
+_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
+_ACRONYM_UNIT = re.compile(r"[A-ZＡ-Ｚ]{2,6}")
 _CONJUNCTIONS = ("と", "や", "及び", "および", "並びに", "ならびに", "または", "又は", "、", "and ", "or ")
+
+
+def _standalone(ctx: Context, acronym: str) -> bool:
+    """Whether the document writes ``acronym`` on its own somewhere (not inside a longer word)."""
+    return re.search(rf"(?<![A-Za-zＡ-Ｚａ-ｚ]){re.escape(acronym)}(?![A-Za-zＡ-Ｚａ-ｚ])", ctx.target.text) is not None
 
 
 def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
@@ -145,13 +152,21 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
             if t.oov and half >= 2 and t.surface == w + w and _KATAKANA.fullmatch(w) and not ctx.tokenizer.tokenize(w)[0].oov:
                 taken.append((t.begin, t.end))
                 yield Hit(f"「{w}」 is repeated", target=ctx.span(seg, t.begin, t.end), evidence={"phrase": w, "similarity": 1.0, "unit": "word"}, suggestion=w)
+        for t in toks:  # an acronym glued to itself (PDFPDF; EUEU when EU stands alone elsewhere)
+            half = len(t.surface) // 2
+            w = t.surface[:half]
+            if half >= 2 and t.surface == w + w and _ACRONYM_UNIT.fullmatch(w) and (half >= 3 or _standalone(ctx, w)):
+                taken.append((t.begin, t.end))
+                yield Hit(f"「{w}」 is repeated", target=ctx.span(seg, t.begin, t.end), evidence={"phrase": w, "similarity": 1.0, "unit": "word"}, suggestion=w)
         for t1, t2 in zip(toks, toks[1:]):
             w = t1.surface
             if (
                 w == t2.surface
                 and t1.end == t2.begin
                 and len(w) >= 2
-                and _SCRIPT_WORD.search(w)
+                # a kanji or katakana word, or a hiragana noun (ためための, ことこと): doubled
+                # interjections and adverbs (はいはい, ちょっとちょっと) are speech, not errors
+                and (_SCRIPT_WORD.search(w) or (t1.pos[0] == "名詞" and t1.pos[1] == "普通名詞" and _HIRAGANA.fullmatch(w)))
                 and not any(x < t2.end and t1.begin < y for x, y in taken)
             ):
                 taken.append((t1.begin, t2.end))
