@@ -678,9 +678,10 @@ def person_name_variants(ctx: Context) -> Iterator[Hit]:
     alike when an on or kun reading of each is the same or one kana apart, and a Mandarin reading
     of each too (toneless pinyin, one letter apart at most). With the Japanese readings alone, two
     different people's one-kanji surnames read alike 35% of the time (JMnedict persons in
-    template documents, ``benchmarks/names_eval.py``); with both, 4%. The full name is reported, with the short form
-    and the readings as evidence: either of them may be the wrong one, the document cannot say which.
-    Needs jamdict-data (in the default install); without it nothing is reported.
+    template documents, ``benchmarks/names_eval.py``); with both, 4%. The full name is reported,
+    with the short form and the readings as evidence: either of them may be the wrong one, the
+    document cannot say which. Needs jamdict-data (in the default install); without it nothing
+    is reported.
     """
     refs = _titled_names(ctx)
     names = {r.name for r in refs}
@@ -696,7 +697,7 @@ def person_name_variants(ctx: Context) -> Iterator[Hit]:
         pairs = [(f, s) for s in shorts for f in lone] if len(lone) == 1 else []
         pairs += [(f, g) for i, f in enumerate(fulls) for g in fulls[i + 1 :]]
         for full, other in pairs:
-            alike = _read_alike(full[: len(other)] if len(other) < len(full) else full, other)
+            alike = _read_alike(full[: len(other)], other)  # a surname against the full name's start
             if alike is None:
                 continue
             where = next(r.span for r in group if r.name == full)

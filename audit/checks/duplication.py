@@ -95,8 +95,11 @@ def repeated_phrase(ctx: Context) -> Iterator[Hit]:
     """Finds a word or phrase glued to an exact or near copy of itself (``…の深化の深化``, ``the the``).
 
     Exact copies of three or more characters containing a kanji, katakana or Latin letter are
-    reported; near copies (eight characters or more, same ending, 80% shared bigrams) too.
-    Reduplicated words (様々, いろいろ, ちょくちょく, 一人一人: one word in the dictionary) are not.
+    reported; near copies (eight characters or more, same ending, 80% shared bigrams) too; and
+    shorter words doubled: a kanji, katakana or hiragana noun (驚き驚き, ためための), an acronym
+    glued to itself (PDFPDF; a two-letter one when the document also writes it alone).
+    Reduplicated words (様々, いろいろ, ちょくちょく, 一人一人: one word in the dictionary) are not,
+    nor doubled interjections (はいはい), which are speech.
     """
     for seg in ctx.target.segments:
         yield from _repeats_in(ctx, seg)
@@ -146,16 +149,14 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
     # Reduplicated words the dictionary knows (いろいろ, ゴロゴロ, 時々) are one word, so they pass.
     if _DOUBLED.search(text):
         toks = ctx.tokenizer.tokenize(text)
-        for t in toks:  # an unknown katakana word that is a known word twice (プロプロ)
-            half = len(t.surface) // 2
+        for t in toks:  # one word glued to itself: an unknown katakana word that is a known word twice
+            half = len(t.surface) // 2  # (プロプロ), or an acronym (PDFPDF; EUEU when EU stands alone elsewhere)
             w = t.surface[:half]
-            if t.oov and half >= 2 and t.surface == w + w and _KATAKANA.fullmatch(w) and not ctx.tokenizer.tokenize(w)[0].oov:
-                taken.append((t.begin, t.end))
-                yield Hit(f"「{w}」 is repeated", target=ctx.span(seg, t.begin, t.end), evidence={"phrase": w, "similarity": 1.0, "unit": "word"}, suggestion=w)
-        for t in toks:  # an acronym glued to itself (PDFPDF; EUEU when EU stands alone elsewhere)
-            half = len(t.surface) // 2
-            w = t.surface[:half]
-            if half >= 2 and t.surface == w + w and _ACRONYM_UNIT.fullmatch(w) and (half >= 3 or _standalone(ctx, w)):
+            if half < 2 or t.surface != w + w:
+                continue
+            if (t.oov and _KATAKANA.fullmatch(w) and not ctx.tokenizer.tokenize(w)[0].oov) or (
+                _ACRONYM_UNIT.fullmatch(w) and (half >= 3 or _standalone(ctx, w))
+            ):
                 taken.append((t.begin, t.end))
                 yield Hit(f"「{w}」 is repeated", target=ctx.span(seg, t.begin, t.end), evidence={"phrase": w, "similarity": 1.0, "unit": "word"}, suggestion=w)
         for t1, t2 in zip(toks, toks[1:]):

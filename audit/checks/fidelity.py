@@ -549,7 +549,7 @@ def missing_anchor(ctx: Context) -> Iterator[Hit]:
         why = f"a short translation (ratio {ja / en:.2f}, z {z:.1f})"
         if pair is not None:
             evidence["apart"] = _words_apart(ctx, pair)
-            why = (f"a translation not longer than usual (ratio {ja / en:.2f}, z {z:.1f}), "
+            why = (f"a translation not clearly longer than usual (ratio {ja / en:.2f}, z {z:.1f}), "
                    f"{evidence['apart']} word{'s' if evidence['apart'] != 1 else ''} apart in the source")
         if stretch is not None:
             text, seen = stretch
