@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -118,6 +119,54 @@ def person_name_variants(rng: random.Random, n: int = 300) -> dict[str, object]:
                 other += bool(run_rules(ctx, select_rules(("CON006",)))[0])
         out[f"surname_of_{length}"] = {"documents": n, "same_person_flagged": same,
                                        "other_person_flagged": round(other / n, 3)}
+    return out
+
+
+def near_known_persons(rng: random.Random, n: int = 400) -> dict[str, object]:
+    """NAM004 on known people (``PersonIndex``): ``recall``, a known name with one character
+    replaced by a common kanji (KANJIDIC2 grade 1-8) read alike, in a template sentence with an
+    office title, the misspelt form being no dictionary word or name; ``persons_flagged``, JMnedict's
+    persons of three or four kanji each taken as unknown (compared with every other known person,
+    as a name missing from the dictionary would be): the share that some known person lies one
+    read-alike character from, by chance. Split by whether the name splits into a known surname and
+    given name (``ordinary``, as most Japanese names do) and, for recall, by foreign known names."""
+    from audit.checks.names import near_known_person_of
+    from audit.lexicon.names import PersonIndex, _jamdict_path, read_alike
+
+    people, dictionary = PersonIndex.shared(), Dictionary.shared()
+    path = _jamdict_path()
+    if not people.available or path is None:
+        return {"skipped": "jamdict-data not installed"}
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    common = sorted(c for (c,) in db.execute("SELECT literal FROM character WHERE grade BETWEEN 1 AND 8"))
+    persons = sorted({k for (k,) in db.execute(
+        "SELECT k.text FROM NEKanji k JOIN NETranslation t ON t.idseq = k.idseq JOIN NETransType y ON y.tid = t.ID "
+        "WHERE y.text = 'person' AND length(k.text) IN (3, 4)")})
+    db.close()
+    by_reading: dict[str, list[str]] = {}
+    for c in common:
+        for r in dictionary.kanji_readings(c):
+            by_reading.setdefault(r, []).append(c)
+    out: dict[str, object] = {"known_persons": len(people.gloss), "foreign": len(people.foreign)}
+    for group, pool in (("foreign", sorted(people.foreign)), ("other", sorted(set(people.gloss) - people.foreign))):
+        tried = found = 0
+        for known in rng.sample(pool, min(n, len(pool))):
+            i = rng.randrange(len(known))
+            subs = sorted({d for r in dictionary.kanji_readings(known[i]) for d in by_reading.get(r, ())
+                           if d != known[i] and read_alike(known[i], d)})
+            bad = known[:i] + rng.choice(subs) + known[i + 1 :] if subs else ""
+            if not bad or dictionary.word_glosses(bad):
+                continue
+            tried += 1
+            ctx = Context(target=document_from_text(f"{bad}大統領は会見で述べた。", "ja"))
+            found += bool(run_rules(ctx, select_rules(("NAM004",)))[0])
+        out[f"recall_{group}"] = {"misspelt": tried, "flagged": found, "recall": round(found / max(tried, 1), 3)}
+    sample = [p for p in rng.sample(persons, min(4 * n, len(persons))) if re.fullmatch(r"[\u4e00-\u9fff々]+", p)]
+    for kind, names in (("ordinary", [p for p in sample if people.splits(p)]), ("other", [p for p in sample if not people.splits(p)])):
+        hits = sum(near_known_person_of(p, people, dictionary) is not None for p in names)
+        out[f"persons_flagged_{kind}"] = {"persons": len(names), "flagged": hits, "share": round(hits / max(len(names), 1), 4)}
     return out
 
 
@@ -336,6 +385,7 @@ def main() -> int:
         "CON005_term_variants": term_variants(docs),
         "CON001_katakana_variants_target_only": katakana_variants(random.Random(args.seed), docs),
         "CON006_person_name_variants_target_only": person_name_variants(random.Random(args.seed)),
+        "NAM004_near_known_persons_target_only": near_known_persons(random.Random(args.seed)),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

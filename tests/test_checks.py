@@ -658,6 +658,29 @@ def test_one_persons_kanji_name_written_two_ways_is_found_by_its_title_and_readi
     assert not [f.message for text in quiet for f in target_findings(text, "CON006")]
 
 
+def test_a_titled_kanji_name_one_homophone_away_from_a_known_persons_is_found():
+    from audit.lexicon.names import Dictionary
+
+    if not Dictionary.shared().available:
+        pytest.skip("jamdict-data not installed")
+    # 謹/槿 (キン; jin) and 聞/文 (ブン; wen): a leader's name written by sound with another kanji
+    found = target_findings("韓国の朴謹恵大統領は来日した。\n台湾の蔡英聞総統も声明を出した。", "NAM004")
+    assert [(f.target.text, f.evidence["known_person"], f.evidence["readings"]) for f in found] == [
+        ("朴謹恵大統領", "朴槿恵", ["キン", "キン"]), ("蔡英聞総統", "蔡英文", ["ブン", "ブン"]),
+    ]
+    assert found[0].suggestion == "朴槿恵大統領, if this is Park Geun-hye"
+    # with the source, the evidence says whether it names that person
+    (hit,) = pair_findings(["President Park Geun-hye visited Japan."], ["朴謹恵大統領が来日した。"], "NAM004")
+    assert hit.evidence["source_names_known"] is True and "the source names Park Geun-hye" in hit.message
+    quiet = [
+        "韓国の朴槿恵大統領は来日した。",  # the known form itself
+        "韓国の朴槿恵大統領は来日した。\n朴謹恵大統領は述べた。",  # both forms: CON006 compares them
+        "山田正己市長は述べた。",  # a surname and a given name: anyone's name
+        "朴謹恵さんは述べた。",  # no office title: no sign of a person people write about
+    ]
+    assert not [f.message for text in quiet for f in target_findings(text, "NAM004")]
+
+
 @pytest.mark.parametrize(
     "en, ja, reported, suggestion",
     [

@@ -11,7 +11,7 @@ from os.path import commonprefix
 
 from audit.checks.base import Context, Hit, rule
 from audit.checks.garbled import in_broken_word
-from audit.lexicon.names import KatakanaModel
+from audit.lexicon.names import KatakanaModel, read_alike
 from audit.lexicon.script import KATAKANA_RUN
 from audit.model import Severity, Span
 
@@ -606,15 +606,16 @@ _NOT_PERSONS = frozenset("米 英 仏 独 中 韓 露 日 印 豪 伊 加 朝 �
 
 
 @dataclass(frozen=True)
-class _Titled:
+class Titled:
     name: str
     title: str
     span: Span
 
 
-def _titled_names(ctx: Context) -> list[_Titled]:
+def titled_names(ctx: Context, *, words: bool = False) -> list[Titled]:
     """Kanji names right before an office title (文在寅大統領, 岸田首相), as the tokenizer sees
-    them: no place name, no common word of two kanji or more unless a person's name is there too."""
+    them: no place name, no common word of two kanji or more unless a person's name is there too
+    (with ``words``, common words too: a misspelt name may be read as one, 習金|平)."""
     out = []
     for seg in ctx.target.segments:
         for m in _TITLED.finditer(seg.text):
@@ -624,44 +625,10 @@ def _titled_names(ctx: Context) -> list[_Titled]:
             toks = ctx.tokenizer.tokenize(name)
             if any(t.pos[0] not in ("名詞", "接頭辞", "接尾辞") or t.pos[2] == "地名" for t in toks):
                 continue
-            if any(t.pos[1] == "普通名詞" and len(t.surface) >= 2 for t in toks) and not any(t.pos[2] == "人名" for t in toks):
+            if not words and any(t.pos[1] == "普通名詞" and len(t.surface) >= 2 for t in toks) and not any(t.pos[2] == "人名" for t in toks):
                 continue
-            out.append(_Titled(name, (prefix or "") + title, ctx.span(seg, m.start(1), m.end())))
+            out.append(Titled(name, (prefix or "") + title, ctx.span(seg, m.start(1), m.end())))
     return out
-
-
-def _edit_distance(a: str, b: str) -> int:
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]
-
-
-def _read_alike(a: str, b: str) -> tuple[str, str] | None:
-    """Two kanji strings of one length whose differing characters have readings (KANJIDIC2, on
-    and kun) that are the same or one kana apart (of two kana or more), and Mandarin readings one
-    letter apart at most: 聞/文 (ブン; wen), 郎/朗 (ロウ; lang), not 林/森 (リン/シン; lin/sen) nor
-    勘/館 (カン; kan/guan). The Japanese readings of the first differing pair, or None."""
-    from audit.lexicon.names import Dictionary
-
-    dic = Dictionary.shared()
-    if len(a) != len(b) or a == b:
-        return None
-    found = None
-    for x, y in zip(a, b):
-        if x == y:
-            continue
-        pairs = [(p, q) for p in dic.kanji_readings(x) for q in dic.kanji_readings(y)
-                 if p == q or (min(len(p), len(q)) >= 2 and _edit_distance(p, q) <= 1)]
-        if not pairs:
-            return None
-        # Mandarin too: Japanese readings alone are alike by chance too often (short on readings)
-        if not any(_edit_distance(p, q) <= 1 for p in dic.kanji_pinyin(x) for q in dic.kanji_pinyin(y)):
-            return None
-        found = found or min(pairs, key=lambda pq: (_edit_distance(*pq), pq))
-    return found
 
 
 @rule("CON006", "person-name-variants", Severity.MAJOR, "One person's kanji name written two ways in one document")
@@ -683,9 +650,9 @@ def person_name_variants(ctx: Context) -> Iterator[Hit]:
     document cannot say which. Needs jamdict-data (in the default install); without it nothing
     is reported.
     """
-    refs = _titled_names(ctx)
+    refs = titled_names(ctx)
     names = {r.name for r in refs}
-    by_title: dict[str, list[_Titled]] = defaultdict(list)
+    by_title: dict[str, list[Titled]] = defaultdict(list)
     for r in refs:
         by_title[r.title].append(r)
     for title, group in by_title.items():
@@ -697,7 +664,7 @@ def person_name_variants(ctx: Context) -> Iterator[Hit]:
         pairs = [(f, s) for s in shorts for f in lone] if len(lone) == 1 else []
         pairs += [(f, g) for i, f in enumerate(fulls) for g in fulls[i + 1 :]]
         for full, other in pairs:
-            alike = _read_alike(full[: len(other)], other)  # a surname against the full name's start
+            alike = read_alike(full[: len(other)], other)  # a surname against the full name's start
             if alike is None:
                 continue
             where = next(r.span for r in group if r.name == full)

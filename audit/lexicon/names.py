@@ -583,3 +583,137 @@ class KatakanaModel:
             ok[end] = any(ok[start] and word[start:end] in known for start in range(0, end - 1))
         return ok[n]
 
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between two short strings (readings, names)."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
+def read_alike(a: str, b: str) -> tuple[str, str] | None:
+    """Two kanji strings of one length whose differing characters have readings (KANJIDIC2, on
+    and kun) that are the same or one kana apart (of two kana or more), and Mandarin readings one
+    letter apart at most: 聞/文 (ブン; wen), 郎/朗 (ロウ; lang), not 林/森 (リン/シン; lin/sen) nor
+    勘/館 (カン; kan/guan). The Japanese readings of the first differing pair, or None."""
+    dic = Dictionary.shared()
+    if len(a) != len(b) or a == b:
+        return None
+    found = None
+    for x, y in zip(a, b):
+        if x == y:
+            continue
+        pairs = [(p, q) for p in dic.kanji_readings(x) for q in dic.kanji_readings(y)
+                 if p == q or (min(len(p), len(q)) >= 2 and edit_distance(p, q) <= 1)]
+        if not pairs:
+            return None
+        # Mandarin too: Japanese readings alone are alike by chance too often (short on readings)
+        if not any(edit_distance(p, q) <= 1 for p in dic.kanji_pinyin(x) for q in dic.kanji_pinyin(y)):
+            return None
+        found = found or min(pairs, key=lambda pq: (edit_distance(*pq), pq))
+    return found
+
+
+# a JMnedict person people are likely to write about: years of life from 1800 on, or an office
+_KNOWN_PERSON = re.compile(
+    r"\((?:18|19|20)\d\d|\b(?:President|Prime Minister|Premier|Minister|Chancellor|Chairman|General Secretary|"
+    r"Secretary|Governor|Mayor|Senator|politician|Emperor|King|Queen)\b"
+)
+_KANJI_NAME = re.compile(r"[\u4e00-\u9fff々]+")
+# a Hepburn syllable (after long vowels' marks and doubled consonants are removed)
+_HEPBURN = re.compile(r"(?:sh|ch|ts|[kgsztdnhbpmr]y?|j|f|w|y)?[aiueo]|n")
+_NOT_HEPBURN = frozenset("si ti tu hu zi di du".split())
+
+
+def _romanised_japanese(gloss: str) -> bool:
+    """Whether the English name of a JMnedict gloss is Japanese in Hepburn romanisation
+    ("Kishida Fumio", "Itou Shuuji"; not "Xi Jinping", "Park Geun-hye", "Hu Jintao")."""
+    name = re.sub(r"\s*\(.*?\)", "", gloss).split(",")[0].strip().lower()
+    name = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    name = re.sub(r"([kstpgbdzfhmrc])\1", r"\1", name.replace("tch", "ch"))
+    for word in re.split(r"[\s'-]+", name):
+        syllables = _HEPBURN.findall(word)
+        if "".join(syllables) != word or _NOT_HEPBURN.intersection(syllables):
+            return False
+    return True
+
+
+class PersonIndex:
+    """Known people by their kanji names, to find a name written with one wrong character.
+
+    ``known``: JMnedict persons written in three or four kanji, indexed under every form with one
+    character blanked: those JMnedict names in a romanisation other than Japanese or reads in
+    katakana (習近平 "Xi Jinping", 朴槿恵 "Park Geun-hye": ``foreign``), and those whose entry gives
+    years of life from 1800 on or an office (岸田文雄 "Kishida Fumio (1957.7.29-)"), about 18,000
+    in all. ``surnames`` and ``given``: JMnedict's kanji surnames and given names, to tell a name
+    that splits into a known surname and a known given name, as most Japanese names do: such a
+    name may be anyone's, and one character away from some known person by chance. Built in
+    about a second, on first use; empty without jamdict-data.
+    """
+
+    def __init__(self, path: str | None):
+        self.known: dict[str, tuple[str, ...]] = {}
+        self.gloss: dict[str, str] = {}
+        self.foreign: frozenset[str] = frozenset()
+        self.surnames: frozenset[str] = frozenset()
+        self.given: frozenset[str] = frozenset()
+        if path is None:
+            return
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            typed = ("SELECT k.text FROM NEKanji k JOIN NETranslation t ON t.idseq = k.idseq "
+                     "JOIN NETransType y ON y.tid = t.ID WHERE y.text IN ({})")
+            self.surnames, self.given = (
+                frozenset(t for (t,) in db.execute(typed.format(",".join("?" * len(kinds))), kinds) if _KANJI_NAME.fullmatch(t))
+                for kinds in (("surname",), ("given", "fem", "masc"))
+            )
+            rows = db.execute(
+                "SELECT k.text, g.text, (SELECT min(r.text) FROM NEKana r WHERE r.idseq = k.idseq) "
+                "FROM NEKanji k JOIN NETranslation t ON t.idseq = k.idseq "
+                "JOIN NETransType y ON y.tid = t.ID JOIN NETransGloss g ON g.tid = t.ID "
+                "WHERE y.text = 'person' AND length(k.text) IN (3, 4)"
+            ).fetchall()
+        finally:
+            db.close()
+        glosses: dict[str, list[str]] = {}
+        foreign: set[str] = set()
+        for name, gloss, kana in rows:
+            if _KANJI_NAME.fullmatch(name):
+                glosses.setdefault(name, []).append(gloss)
+                if kana and "\u30a1" <= kana[0] <= "\u30fa":
+                    foreign.add(name)
+        known: dict[str, list[str]] = {}
+        for name, gs in glosses.items():
+            if not all(_romanised_japanese(g) for g in gs):
+                foreign.add(name)
+            if name not in foreign and not any(_KNOWN_PERSON.search(g) for g in gs):
+                continue
+            self.gloss[name] = gs[0]
+            for i in range(len(name)):
+                known.setdefault(name[:i] + "?" + name[i + 1 :], []).append(name)
+        self.known = {k: tuple(v) for k, v in known.items()}
+        self.foreign = frozenset(foreign & self.gloss.keys())
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def shared(cls) -> PersonIndex:
+        return cls(_jamdict_path())
+
+    @property
+    def available(self) -> bool:
+        return bool(self.known)
+
+    def splits(self, name: str) -> bool:
+        """Whether ``name`` is a known surname followed by a known given name (山田正己)."""
+        return any(name[:k] in self.surnames and name[k:] in self.given for k in range(1, len(name)))
+
+    def near(self, name: str) -> list[str]:
+        """Known people whose names differ from ``name`` in exactly one character."""
+        out: list[str] = []
+        for i in range(len(name)):
+            out += (p for p in self.known.get(name[:i] + "?" + name[i + 1 :], ()) if p != name and p not in out)
+        return out
