@@ -149,8 +149,9 @@ def near_known_persons(rng: random.Random, n: int = 400) -> dict[str, object]:
     for c in common:
         for r in dictionary.kanji_readings(c):
             by_reading.setdefault(r, []).append(c)
-    out: dict[str, object] = {"known_persons": len(people.gloss), "foreign": len(people.foreign)}
-    for group, pool in (("foreign", sorted(people.foreign)), ("other", sorted(set(people.gloss) - people.foreign))):
+    known = people.known_persons()
+    out: dict[str, object] = {"known_persons": len(known), "foreign": sum(p.foreign for p in known)}
+    for group, pool in (("foreign", [p.name for p in known if p.foreign]), ("other", [p.name for p in known if not p.foreign])):
         tried = found = 0
         for known in rng.sample(pool, min(n, len(pool))):
             i = rng.randrange(len(known))

@@ -13,6 +13,7 @@ from audit.lexicon.names import (
     KATAKANA_PIECE,
     Dictionary,
     KatakanaModel,
+    Person,
     PersonIndex,
     Rendering,
     best_window,
@@ -348,32 +349,32 @@ def near_known_person(ctx: Context) -> Iterator[Hit]:
             continue
         people = people or PersonIndex.shared()
         near = near_known_person_of(name, people, dictionary)
-        if near is None or near[0] in text:
+        if near is None or near[0].name in text:
             continue
         known, alike = near
-        gloss = people.gloss[known]
+        gloss = known.gloss
         english = re.sub(r"\s*\(.*?\)", "", gloss).split(",")[0].strip()
         named = source is not None and english.lower() in source
         yield Hit(
-            f"「{name}{ref.title}」: {name} is one character from {known} ({english}), read alike "
+            f"「{name}{ref.title}」: {name} is one character from {known.name} ({english}), read alike "
             f"({alike[0]} / {alike[1]}); check the name"
             + (f" — the source names {english}" if named else ""),
             target=ref.span,
-            evidence={"name": name, "title": ref.title, "known_person": known, "dictionary": gloss,
+            evidence={"name": name, "title": ref.title, "known_person": known.name, "dictionary": gloss,
                       "readings": list(alike), **({"source_names_known": named} if source is not None else {})},
-            suggestion=f"{known}{ref.title}, if this is {english}",
+            suggestion=f"{known.name}{ref.title}, if this is {english}",
         )
 
 
-def near_known_person_of(name: str, people: PersonIndex, dictionary: Dictionary) -> tuple[str, tuple[str, str]] | None:
+def near_known_person_of(name: str, people: PersonIndex, dictionary: Dictionary) -> tuple[Person, tuple[str, str]] | None:
     """The known person (``PersonIndex``) whose name differs from ``name`` in one character read
     alike, with the two readings, or None; a name that splits into a known surname and a given
     name is compared with foreign names only, and variant forms of a character do not count."""
     ordinary = people.splits(name)
     for known in people.near(name):
-        if (ordinary and known not in people.foreign) or _variant_forms(name, known, dictionary):
+        if (ordinary and not known.foreign) or _variant_forms(name, known.name, dictionary):
             continue
-        alike = read_alike(name, known)
+        alike = read_alike(name, known.name)
         if alike is not None:
             return known, alike
     return None

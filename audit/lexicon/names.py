@@ -642,78 +642,105 @@ def _romanised_japanese(gloss: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Person:
+    name: str
+    gloss: str  # JMnedict's English, e.g. "Park Geun-hye" or "Kishida Fumio (1957.7.29-)"
+    foreign: bool  # named in a romanisation other than Japanese, or read in katakana
+
+
 class PersonIndex:
     """Known people by their kanji names, to find a name written with one wrong character.
 
-    ``known``: JMnedict persons written in three or four kanji, indexed under every form with one
-    character blanked: those JMnedict names in a romanisation other than Japanese or reads in
-    katakana (習近平 "Xi Jinping", 朴槿恵 "Park Geun-hye": ``foreign``), and those whose entry gives
-    years of life from 1800 on or an office (岸田文雄 "Kishida Fumio (1957.7.29-)"), about 18,000
-    in all. ``surnames`` and ``given``: JMnedict's kanji surnames and given names, to tell a name
-    that splits into a known surname and a known given name, as most Japanese names do: such a
-    name may be anyone's, and one character away from some known person by chance. Built in
-    about a second, on first use; empty without jamdict-data.
+    A known person is a JMnedict person written in three or four kanji and either named in a
+    romanisation other than Japanese or read in katakana (習近平 "Xi Jinping", 朴槿恵 "Park
+    Geun-hye": ``foreign``), or given years of life from 1800 on or an office (岸田文雄 "Kishida
+    Fumio (1957.7.29-)"): about 19,600 names. ``splits`` tells a name made of a JMnedict surname
+    and given name, as most Japanese names are: such a name may be anyone's, and one character
+    away from some known person by chance. Everything is looked up in jamdict's SQLite file on
+    demand (its indexes on the written forms), so nothing is built; empty without jamdict-data.
     """
 
-    def __init__(self, path: str | None):
-        self.known: dict[str, tuple[str, ...]] = {}
-        self.gloss: dict[str, str] = {}
-        self.foreign: frozenset[str] = frozenset()
-        self.surnames: frozenset[str] = frozenset()
-        self.given: frozenset[str] = frozenset()
-        if path is None:
-            return
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            typed = ("SELECT k.text FROM NEKanji k JOIN NETranslation t ON t.idseq = k.idseq "
-                     "JOIN NETransType y ON y.tid = t.ID WHERE y.text IN ({})")
-            self.surnames, self.given = (
-                frozenset(t for (t,) in db.execute(typed.format(",".join("?" * len(kinds))), kinds) if _KANJI_NAME.fullmatch(t))
-                for kinds in (("surname",), ("given", "fem", "masc"))
-            )
-            rows = db.execute(
-                "SELECT k.text, g.text, (SELECT min(r.text) FROM NEKana r WHERE r.idseq = k.idseq) "
-                "FROM NEKanji k JOIN NETranslation t ON t.idseq = k.idseq "
-                "JOIN NETransType y ON y.tid = t.ID JOIN NETransGloss g ON g.tid = t.ID "
-                "WHERE y.text = 'person' AND length(k.text) IN (3, 4)"
-            ).fetchall()
-        finally:
-            db.close()
-        glosses: dict[str, list[str]] = {}
-        foreign: set[str] = set()
-        for name, gloss, kana in rows:
-            if _KANJI_NAME.fullmatch(name):
-                glosses.setdefault(name, []).append(gloss)
-                if kana and "\u30a1" <= kana[0] <= "\u30fa":
-                    foreign.add(name)
-        known: dict[str, list[str]] = {}
-        for name, gs in glosses.items():
-            if not all(_romanised_japanese(g) for g in gs):
-                foreign.add(name)
-            if name not in foreign and not any(_KNOWN_PERSON.search(g) for g in gs):
-                continue
-            self.gloss[name] = gs[0]
-            for i in range(len(name)):
-                known.setdefault(name[:i] + "?" + name[i + 1 :], []).append(name)
-        self.known = {k: tuple(v) for k, v in known.items()}
-        self.foreign = frozenset(foreign & self.gloss.keys())
+    _TYPED = ("SELECT DISTINCT y.text FROM NEKanji k JOIN NETranslation t ON t.idseq = k.idseq "
+              "JOIN NETransType y ON y.tid = t.ID WHERE k.text = ?")
+    # the written form first (CROSS JOIN keeps SQLite to that order: its index on the form)
+    _PERSON = ("SELECT k.text, g.text, (SELECT min(r.text) FROM NEKana r WHERE r.idseq = k.idseq) FROM NEKanji k "
+               "CROSS JOIN NETranslation t ON t.idseq = k.idseq CROSS JOIN NETransType y ON y.tid = t.ID "
+               "CROSS JOIN NETransGloss g ON g.tid = t.ID WHERE y.text = 'person' AND k.text {}")
+
+    def __init__(self, dictionary: Dictionary):
+        self._dictionary = dictionary
 
     @classmethod
     @lru_cache(maxsize=1)
     def shared(cls) -> PersonIndex:
-        return cls(_jamdict_path())
+        return cls(Dictionary.shared())
 
     @property
     def available(self) -> bool:
-        return bool(self.known)
+        return self._dictionary.available
+
+    @staticmethod
+    def _known(name: str, rows: list[tuple[str, str | None]]) -> Person | None:
+        if not rows or not 3 <= len(name) <= 4 or not _KANJI_NAME.fullmatch(name):
+            return None
+        glosses = [g for g, _ in rows]
+        foreign = any(k and "\u30a1" <= k[0] <= "\u30fa" for _, k in rows) or not all(map(_romanised_japanese, glosses))
+        if not foreign and not any(_KNOWN_PERSON.search(g) for g in glosses):
+            return None
+        return Person(name, glosses[0], foreign)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
+    def person(self, name: str) -> Person | None:
+        """The known person written ``name``, or None."""
+        db = self._dictionary._db()
+        return None if db is None else self._known(name, [r[1:] for r in db.execute(self._PERSON.format("= ?"), (name,))])
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
+    def _types(self, text: str) -> frozenset[str]:
+        db = self._dictionary._db()
+        return frozenset() if db is None else frozenset(t for (t,) in db.execute(self._TYPED, (text,)))
 
     def splits(self, name: str) -> bool:
-        """Whether ``name`` is a known surname followed by a known given name (山田正己)."""
-        return any(name[:k] in self.surnames and name[k:] in self.given for k in range(1, len(name)))
+        """Whether ``name`` is a JMnedict surname followed by a given name (山田正己)."""
+        return any("surname" in self._types(name[:k]) and self._types(name[k:]) & {"given", "fem", "masc"}
+                   for k in range(1, len(name)))
 
-    def near(self, name: str) -> list[str]:
-        """Known people whose names differ from ``name`` in exactly one character."""
-        out: list[str] = []
-        for i in range(len(name)):
-            out += (p for p in self.known.get(name[:i] + "?" + name[i + 1 :], ()) if p != name and p not in out)
-        return out
+    @lru_cache(maxsize=1)  # noqa: B019 - one shared instance
+    def _by_reading(self) -> dict[str, frozenset[str]]:
+        """Kanji by their on and kun readings (as ``Dictionary.kanji_readings``)."""
+        db = self._dictionary._db()
+        out: dict[str, set[str]] = {}
+        for char, value in db.execute(
+            "SELECT c.literal, r.value FROM character c JOIN rm_group g ON g.cid = c.ID JOIN reading r ON r.gid = g.ID "
+            "WHERE r.r_type IN ('ja_on', 'ja_kun')") if db is not None else ():
+            kana = to_katakana(value.split(".")[0].strip("-"))
+            if kana:
+                out.setdefault(kana, set()).add(char)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def near(self, name: str) -> list[Person]:
+        """Known people whose names differ from ``name`` in one character that shares a reading
+        with the one it replaces (the first character), or in any one character (the others)."""
+        db = self._dictionary._db()
+        if db is None:
+            return []
+        found: list[str] = []
+        by_reading = self._by_reading()
+        firsts = {c for r in self._dictionary.kanji_readings(name[0]) for c in by_reading.get(r, ())} - {name[0]}
+        found += sorted(c + name[1:] for c in firsts)
+        for i in range(1, len(name)):  # the written forms are indexed: a range query on the start
+            rows = db.execute("SELECT DISTINCT text FROM NEKanji WHERE text >= ? AND text < ? AND length(text) = ?",
+                              (name[:i], name[:i] + "\U0010ffff", len(name)))
+            found += sorted(t for (t,) in rows if t != name and t[i + 1 :] == name[i + 1 :])
+        return [p for p in (self.person(t) for t in dict.fromkeys(found)) if p is not None]
+
+    def known_persons(self) -> list[Person]:
+        """Every known person (a full scan: for benchmarks)."""
+        db = self._dictionary._db()
+        if db is None:
+            return []
+        rows: dict[str, list[tuple[str, str | None]]] = {}
+        for name, gloss, kana in db.execute(self._PERSON.format("IS NOT NULL") + " AND length(k.text) IN (3, 4)"):
+            rows.setdefault(name, []).append((gloss, kana))
+        return [p for p in (self._known(n, r) for n, r in sorted(rows.items())) if p is not None]
