@@ -676,8 +676,11 @@ def test_a_titled_kanji_name_one_homophone_away_from_a_known_persons_is_found():
         "韓国の朴槿恵大統領は来日した。",  # the known form itself
         "韓国の朴槿恵大統領は来日した。\n朴謹恵大統領は述べた。",  # both forms: CON006 compares them
         "山田正己市長は述べた。",  # a surname and a given name: anyone's name
-        "朴謹恵さんは述べた。",  # no office title: no sign of a person people write about
+        "山田正己氏は述べた。",
+        "朴謹恵さんは述べた。",  # no title: no sign of a person people write about
     ]
+    # 氏 and 夫人 mark a full name too
+    assert [f.evidence["known_person"] for f in target_findings("朴謹恵氏は述べた。", "NAM004")] == ["朴槿恵"]
     assert not [f.message for text in quiet for f in target_findings(text, "NAM004")]
 
 

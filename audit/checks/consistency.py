@@ -601,6 +601,8 @@ _TITLED = re.compile(
     r"(?<![\u4e00-\u9fff々])([\u4e00-\u9fff々]{1,4}?)(前|元|現|故)?("
     + "|".join(sorted(_PERSON_TITLES, key=len, reverse=True)) + ")"
 )
+# courtesy titles: they follow anyone's name, so CON006 leaves them out; NAM004 takes them too
+_COURTESY_TITLED = re.compile(r"(?<![\u4e00-\u9fff々])([\u4e00-\u9fff々]{3,4}?)()(氏|夫人)(?![\u4e00-\u9fff々])")
 # kanji before a title that name a country, a body or a role, not a person (米大統領, 同首相)
 _NOT_PERSONS = frozenset("米 英 仏 独 中 韓 露 日 印 豪 伊 加 朝 台 同 各 両 歴代 副 前 元 現 新 故 次期 初代 臨時 代理 当時 州 市 県 党 省 国連".split())
 
@@ -615,10 +617,14 @@ class Titled:
 def titled_names(ctx: Context, *, words: bool = False) -> list[Titled]:
     """Kanji names right before an office title (文在寅大統領, 岸田首相), as the tokenizer sees
     them: no place name, no common word of two kanji or more unless a person's name is there too
-    (with ``words``, common words too: a misspelt name may be read as one, 習金|平)."""
+    (with ``words``, common words too, as a misspelt name may be read as one, 習金|平, and full
+    names before 氏 or 夫人)."""
     out = []
     for seg in ctx.target.segments:
-        for m in _TITLED.finditer(seg.text):
+        found = list(_TITLED.finditer(seg.text))
+        if words:
+            found += _COURTESY_TITLED.finditer(seg.text)
+        for m in found:
             name, prefix, title = m.groups()
             if name in _NOT_PERSONS:
                 continue
@@ -627,7 +633,7 @@ def titled_names(ctx: Context, *, words: bool = False) -> list[Titled]:
                 continue
             if not words and any(t.pos[1] == "普通名詞" and len(t.surface) >= 2 for t in toks) and not any(t.pos[2] == "人名" for t in toks):
                 continue
-            out.append(Titled(name, (prefix or "") + title, ctx.span(seg, m.start(1), m.end())))
+            out.append(Titled(name, (prefix or "") + title, ctx.span(seg, m.start(1), m.end(3))))
     return out
 
 

@@ -315,10 +315,11 @@ def implausible_katakana(ctx: Context) -> Iterator[Hit]:
 @rule("NAM004", "near-known-person", Severity.MAJOR,
       "A titled kanji name one character away from a known person's, read alike")
 def near_known_person(ctx: Context) -> Iterator[Hit]:
-    """Finds a person's kanji name, told by the office title after it (大統領, 首相, 長官…), that
-    no dictionary lists but that differs in one character from a known person's name, with the
-    two characters read alike: 習金平国家主席 for 習近平 (金/近: キン; jin). Machine translation
-    writes East Asian names by sound and picks a homophone; a reader cannot tell.
+    """Finds a person's kanji name, told by the office title after it (大統領, 首相, 長官…) or by
+    氏 or 夫人 after a name of three or four kanji, that no dictionary lists but that differs in
+    one character from a known person's name, with the two characters read alike: 習金平国家主席
+    for 習近平 (金/近: キン; jin). Machine translation writes East Asian names by sound and picks
+    a homophone; a reader cannot tell.
 
     Known people are JMnedict's persons of three or four kanji (``PersonIndex``: about 19,600)
     named in a foreign romanisation or read in katakana, or with years of life from 1800 on or an
