@@ -109,6 +109,12 @@ def test_a_placeholder_found_with_and_without_the_source_is_one_finding():
         ("詳しくはFAQFAQをご覧ください。", "FAQFAQ"),  # an acronym glued to itself
         ("新しいJRJR線が開業した。", None),  # two letters doubled, never written alone: perhaps a name
         ("新しいJRJR線が開業した。JRの発表による。", "JRJR"),  # ...written alone elsewhere: a repeat
+        ("書類をひとつひとつ確かめる。", None),  # a doubled word the dictionary writes 一つ一つ
+        ("坂を一歩一歩登った。", None),
+        ("ちょっとちょっと、待ってください。", None),  # doubled adverbs: emphasis or speech
+        ("問題を深く深く考えた。", None),
+        ("たまたまの偶然偶然の出会いだった。", "偶然偶然"),  # an adverb, then the same word as a noun: a copy
+        ("動画を観ているうちうちに眠った。", "うちうち"),  # 内々 doubles one kanji: not a doubled word
     ],
 )
 def test_short_repeats(text, flagged):

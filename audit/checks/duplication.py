@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from audit.checks.base import Context, Hit, rule
+from audit.lexicon.tokens import Token
 from audit.model import Segment, Severity
 
 _STRIP = re.compile(r"[\s、。，．,.・「」『』（）()\[\]【】:：;；!！?？\"'“”]+")
@@ -98,8 +99,9 @@ def repeated_phrase(ctx: Context) -> Iterator[Hit]:
     reported; near copies (eight characters or more, same ending, 80% shared bigrams) too; and
     shorter words doubled: a kanji, katakana or hiragana noun (驚き驚き, ためための), an acronym
     glued to itself (PDFPDF; a two-letter one when the document also writes it alone).
-    Reduplicated words (様々, いろいろ, ちょくちょく, 一人一人: one word in the dictionary) are not,
-    nor doubled interjections (はいはい), which are speech.
+    Reduplicated words (様々, いろいろ, ちょくちょく, 一人一人, ひとつひとつ: one word in the
+    dictionary) are not, nor doubled adverbs and interjections (はいはい, ちょっとちょっと, 深く深く),
+    which are emphasis or speech.
     """
     for seg in ctx.target.segments:
         yield from _repeats_in(ctx, seg)
@@ -136,8 +138,8 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
         lo, hi = m.start(), m.end()
         if not _content(a) or a + a in _LEGIT_REPEATS or _word_internal(text, lo, hi) or _compound_edges(text, m):
             continue
-        if not m.group("g") and _one_word(ctx, text, lo, hi):
-            continue  # a reduplicated word the dictionary knows (ちょくちょく, 一人一人)
+        if not m.group("g") and (_one_word(ctx, text, lo, hi) or _reduplicated(a, _tokens_in(ctx, text, lo, lo + len(a)), _tokens_in(ctx, text, hi - len(a), hi))):
+            continue  # a reduplicated word the dictionary knows (ちょくちょく, 一人一人, ひとつひとつ)
         taken.append((lo, hi))
         yield Hit(
             f"「{a}」 is repeated",
@@ -169,6 +171,7 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
                 # interjections and adverbs (はいはい, ちょっとちょっと) are speech, not errors
                 and (_SCRIPT_WORD.search(w) or (t1.pos[0] == "名詞" and t1.pos[1] == "普通名詞" and _HIRAGANA.fullmatch(w)))
                 and not any(x < t2.end and t1.begin < y for x, y in taken)
+                and not _reduplicated(w, [t1], [t2])
             ):
                 taken.append((t1.begin, t2.end))
                 yield Hit(
@@ -205,6 +208,30 @@ def _repeats_in(ctx: Context, seg: Segment) -> Iterator[Hit]:
         bucket.append(q)
         if len(bucket) > 8:
             del bucket[0]
+
+
+def _tokens_in(ctx: Context, text: str, lo: int, hi: int) -> list[Token]:
+    """The sentence's tokens that make up exactly [lo, hi), or [] when a token crosses an end."""
+    toks = [t for t in ctx.tokenizer.tokenize(text) if t.end > lo and t.begin < hi]
+    return toks if toks and toks[0].begin == lo and toks[-1].end == hi else []
+
+
+def _reduplicated(a: str, first: list[Token], second: list[Token]) -> bool:
+    """Whether ``a`` doubled is a word JMdict writes doubled in kanji (ひとつひとつ, 一歩一歩,
+    一日一日: the tokenizer splits them), or both copies (``first``, ``second``: as tokenized in
+    their sentence) are an adverb, an interjection or an adverbial adjective with its particles
+    (ちょっと, 少しずつ, 深く): doubled, that is emphasis or speech, not a copy."""
+    from audit.lexicon.names import Dictionary
+
+    if Dictionary.shared().doubled_word(a):
+        return True
+
+    def adverbial(toks: list[Token]) -> bool:
+        if not toks or not all(t.pos[0] == "助詞" for t in toks[1:]):
+            return False
+        return toks[0].pos[0] in ("副詞", "感動詞") or (toks[0].pos[0] == "形容詞" and toks[0].surface.endswith("く"))
+
+    return adverbial(first) and adverbial(second)
 
 
 def _one_word(ctx: Context, text: str, lo: int, hi: int) -> bool:

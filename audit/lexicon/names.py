@@ -248,6 +248,22 @@ class Dictionary:
         return tuple(out)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
+    def doubled_word(self, half: str) -> bool:
+        """Whether JMdict lists ``half`` twice as one word written in kanji as a doubled form of
+        two characters or more: 一歩一歩, ひとつひとつ (一つ一つ). Onomatopoeia (ことこと) and one
+        kanji doubled (うちうち: 内内, 内々) are not such words: a noun doubled by mistake reads
+        as one of them."""
+        db = self._db()
+        if db is None:
+            return False
+        word = half + half
+        rows = db.execute(
+            "SELECT text FROM Kanji WHERE idseq IN (SELECT idseq FROM Kanji WHERE text = ? UNION SELECT idseq FROM Kana WHERE text = ?)",
+            (word, word),
+        )
+        return any(len(t) >= 4 and len(t) % 2 == 0 and t[: len(t) // 2] == t[len(t) // 2 :] for (t,) in rows)
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
     def is_common_word(self, word: str) -> bool:
         """True if the word (or its singular) is an English gloss of a JMdict entry."""
         db = self._db()
