@@ -14,7 +14,9 @@ CON005 (one source name rendered two ways) is measured in ``term_variants``: its
 references and on the 13 systems' outputs, and recall when the reference's last rendering of a
 recurring name is replaced by a system's different rendering of it. CON001 (one katakana word
 spelt two ways, target-only) is measured in ``katakana_variants``; CON006 (one person's kanji
-name written two ways) on JMnedict persons in template documents (``person_name_variants``).
+name written two ways) on JMnedict persons in template documents (``person_name_variants``);
+NAM004 (a titled kanji name one read-alike character from a known person's) on JMnedict's
+persons misspelt and taken as unknown (``near_known_persons``).
 
 Run: ``python benchmarks/names_eval.py [--seed 7]`` (skips when ../shared/data is absent).
 """

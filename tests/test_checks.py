@@ -241,6 +241,8 @@ def test_single_digits_full_width_is_a_house_style():
         ("Variants of COVID-19 spread.", "COVID-13の変異株が広がった。", Severity.MAJOR),
         ("It uses 35GB of storage.", "ストレージを53GB使う。", Severity.MAJOR),  # a Latin unit glued on
         ("Printed on 240g matte paper.", "420gマット紙に印刷。", Severity.MAJOR),  # not kept: 240 is not there
+        ("The office closes at 5 p.m.", "事務所は18時に閉まります。", Severity.MAJOR),  # 5 p.m. is 17時
+        ("The office closes at 5:45 p.m.", "事務所は午後6時45分に閉まります。", Severity.MAJOR),
     ],
 )
 def test_number_mismatch(en, ja, severity):
@@ -275,6 +277,13 @@ def test_number_mismatch(en, ja, severity):
         ("They ride boards such as the Delta 9 series.", "彼らはデルタナインシリーズのようなボードに乗る。"),
         ("Printed on 240g matte paper.", "240gマット紙に印刷。"),  # a unit kept in Latin
         ("Tune in to 98.6 FM tonight.", "今夜はFM98.6をお聴きください。"),  # a label glued to its number
+        ("Orders placed before 12 p.m. ship today.", "正午までのご注文は当日発送します。"),  # clock times
+        ("The shop opens at noon.", "店は12時に開店します。"),
+        ("The office closes at 5:00 p.m.", "事務所は17時に閉まります。"),
+        ("The office closes at 5:45 p.m.", "事務所は17時45分に閉まります。"),
+        ("Entry is free from 9am to 5pm.", "午前9時から午後5時まで入場無料です。"),
+        ("The sale ends at midnight.", "セールは午前0時に終了します。"),
+        ("The sale ends at 12:00 a.m.", "セールは0時に終了します。"),
     ],
 )
 def test_number_equivalences_are_not_flagged(en, ja):

@@ -757,10 +757,16 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
         unmatched_t = list(tq)
         missing = []
         for q in hard:
-            # A clock time (5.30, 17:45) may be written as hours and minutes: 5時30分.
-            parts = [next((t for t in unmatched_t if same(v, t.value)), None) for v in q.parts]
-            if q.parts and all(parts):
-                for t in parts:
+            # A clock time (5.30, 17:45) may be written as hours and minutes: 5時30分; 5 p.m. as
+            # 午後5時 or 17時.
+            written = None
+            for values in ((q.parts,) if q.parts else ()) + q.alternatives:
+                parts = [next((t for t in unmatched_t if same(v, t.value)), None) for v in values]
+                if all(parts) and len({id(t) for t in parts}) == len(parts):
+                    written = parts
+                    break
+            if written is not None:
+                for t in written:
                     unmatched_t.remove(t)  # type: ignore[arg-type]
                 continue
             hit = next((t for t in unmatched_t if same(q.value, t.value)), None)

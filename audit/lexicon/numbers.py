@@ -3,7 +3,8 @@
 English: digits with thousands separators and decimals, thousand/million/billion/trillion
 (and k/m/bn), percent, month names (April → 4), ordinals (10th), dimensions (4x3), fiscal
 years (FY2024), era years (Reiwa 6 → 2024), decades (6 decades → 60), number words
-(twenty-five: they may justify a value, never required). Japanese: Arabic and
+(twenty-five: they may justify a value, never required), clock times (5:30 p.m. may be
+written 17時30分 or 午後5時30分; noon 正午, midnight 0時). Japanese: Arabic and
 full-width digits, kanji numerals before a counter, 万/億/兆 (also chained: 1兆2000億),
 割 (3割 → 30), ％, era years (令和6年 → 2024).
 """
@@ -24,6 +25,8 @@ class Quantity:
     text: str
     soft: bool = False  # spelled-out word numbers: may justify a value, never required
     parts: tuple[float, ...] = ()  # another way to write it (a clock time: hours, minutes)
+    # other ways still, each a set of values written together: 5 p.m. as 17時, 12 a.m. as 0時
+    alternatives: tuple[tuple[float, ...], ...] = ()
 
 
 _EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12}
@@ -72,6 +75,7 @@ _ORDINAL_WORDS = {
     # round the clock → 24時間
     "couple": 2, "pair": 2, "twin": 2, "twins": 2, "double": 2, "both": 2, "triple": 3,
     "fully": 100, "totally": 100, "completely": 100, "entirely": 100, "clock": 24,
+    "noon": 12, "midday": 12, "midnight": 0,  # 正午, 12時; 0時 (or 24時, 午前12時: below)
 }  # fmt: skip
 _WORD_RE = re.compile(r"\b(" + "|".join([*_WORDS, *_ORDINAL_WORDS]) + r")\b", re.IGNORECASE)
 # twenty, forty-five: compound number words (soft, like the others)
@@ -84,6 +88,27 @@ _EN_ERA_RE = re.compile(r"\b(Reiwa|Heisei|Sh[oō]wa|Taish[oō]|Meiji)\s+(\d{1,2}
 
 _IDIOMS = re.compile(r"\b24/7\b|\b24-7\b")
 _CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
+# a.m. / p.m. (or noon, midnight) after an hour: 5 p.m. may be written 17時, 12 a.m. 0時
+_MERIDIEM = re.compile(r"\s?(?:([ap])\.?m\b\.?|(noon|midnight)\b)", re.IGNORECASE)
+
+
+def _on_the_clock(q: Quantity, after: str) -> Quantity:
+    """``q`` with the 24-hour clock's way of writing it, when a.m./p.m. follows an hour."""
+    m = _MERIDIEM.match(after)
+    hours = q.parts[0] if q.parts else q.value
+    if m is None or hours != int(hours) or not 1 <= hours <= 12:
+        return q
+    mark = (m.group(1) or m.group(2)).lower()
+    if mark == "p" and hours < 12:
+        hours += 12
+    elif mark in ("a", "midnight") and hours == 12:
+        hours = 0
+    else:
+        return q
+    ways: tuple[tuple[float, ...], ...] = ((hours, *q.parts[1:]),) if q.parts else ()
+    if not q.parts or q.parts[1] == 0:  # 5 p.m., 5:00 p.m.: 17時 alone too
+        ways += ((hours,),)
+    return Quantity(q.value, q.start, q.end, q.text, q.soft, q.parts, ways)
 
 
 def english_quantities(text: str) -> list[Quantity]:
@@ -108,10 +133,12 @@ def english_quantities(text: str) -> list[Quantity]:
         if clock is None and not scale and text[m.end() : m.end() + 3][:1] == ":":
             clock = re.match(r":(\d{2})", text[m.end() : m.end() + 3])
             if clock is not None:
-                out.append(Quantity(value, m.start(), m.end() + 3, text[m.start() : m.end() + 3], parts=(value, float(clock.group(1)))))
+                q = Quantity(value, m.start(), m.end() + 3, text[m.start() : m.end() + 3], parts=(value, float(clock.group(1))))
+                out.append(_on_the_clock(q, text[q.end :]))
                 continue
         parts = (float(clock.group(1)), float(clock.group(2))) if clock else ()
-        out.append(Quantity(value, m.start(), m.end(), m.group(), parts=parts))
+        q = Quantity(value, m.start(), m.end(), m.group(), parts=parts)
+        out.append(_on_the_clock(q, text[q.end :]) if not scale else q)
     for m in _MONTH_RE.finditer(text):
         name = m.group(1) or m.group(2)
         if m.group(2) and not name[0].isupper():
@@ -123,6 +150,8 @@ def english_quantities(text: str) -> list[Quantity]:
         out.append(Quantity(float(_WORDS.get(w, _ORDINAL_WORDS.get(w, 0))), m.start(), m.end(), m.group(), soft=True))
         if w == "fortnight":  # ２週間 as often as 14日
             out.append(Quantity(2.0, m.start(), m.end(), m.group(), soft=True))
+        if w == "midnight":  # 0時, 24時 or 午前12時
+            out += [Quantity(v, m.start(), m.end(), m.group(), soft=True) for v in (24.0, 12.0)]
     for m in _TENS_RE.finditer(text):
         value = _TENS[m.group(1).lower()] + (_WORDS[m.group(2).lower()] if m.group(2) else 0)
         out.append(Quantity(float(value), m.start(), m.end(), m.group(), soft=True))
@@ -196,6 +225,8 @@ def japanese_quantities(text: str) -> list[Quantity]:
         year = 1 if m.group(2) == "元" else int(m.group(2))
         out.append(Quantity(float(_ERAS[m.group(1)] + year), m.start(), m.end(), text[m.start() : m.end()]))
         era_spans.append((m.start(), m.end()))
+    # 正午 is 12:00 (12 p.m., noon): a value the source may give, never one it must
+    out += [Quantity(12.0, m.start(), m.end(), m.group(), soft=True) for m in re.finditer("正午", text)]
     pos = 0
     while True:
         found = _JA_NUM.search(norm, pos)
