@@ -339,7 +339,7 @@ def near_known_person(ctx: Context) -> Iterator[Hit]:
         return
     text = ctx.target.text
     source = ctx.source.text.lower() if ctx.source is not None else None
-    people: PersonIndex | None = None
+    people = PersonIndex.shared()
     seen: set[str] = set()
     for ref in titled_names(ctx, words=True):
         name = ref.name
@@ -348,7 +348,6 @@ def near_known_person(ctx: Context) -> Iterator[Hit]:
         seen.add(name)
         if dictionary.word_glosses(name):
             continue
-        people = people or PersonIndex.shared()
         near = near_known_person_of(name, people, dictionary)
         if near is None or near[0].name in text:
             continue
