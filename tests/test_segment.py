@@ -58,6 +58,37 @@ def test_hard_wrapped_english_is_joined():
     assert texts(t, "en") == ["This line is hard wrapped at about sixty characters so it must\ncontinue on the next line.", "Next one."]
 
 
+def test_wrapped_line_going_on_with_a_capitalised_word_is_joined():
+    t = (
+        "The committee met on Monday to review the draft budget for the\n"
+        "coming year, and the members agreed that the funds for rural\n"
+        "Japanese language schools should be raised by a tenth before the\n"
+        "vote. It adjourned at noon.\n"
+    )
+    assert texts(t, "en") == [
+        "The committee met on Monday to review the draft budget for the\ncoming year, and the members agreed that the "
+        "funds for rural\nJapanese language schools should be raised by a tenth before the\nvote.",
+        "It adjourned at noon.",
+    ]
+
+
+def test_unpunctuated_lines_of_a_text_that_is_not_wrapped_stay_apart():
+    # one message per line, without final stops: the lines vary in length, so a capitalised line
+    # after a long one starts a new segment
+    t = (
+        "You can come back whenever you like, our support window is open all week long\n"
+        "I hope you find a solution soon\n"
+        "Thank you for contacting us today, it was a pleasure to help you with your order and your account.\n"
+        "Have a good evening\n"
+    )
+    assert texts(t, "en") == [
+        "You can come back whenever you like, our support window is open all week long",
+        "I hope you find a solution soon",
+        "Thank you for contacting us today, it was a pleasure to help you with your order and your account.",
+        "Have a good evening",
+    ]
+
+
 def test_mixed_newlines_keep_offsets():
     t = "一行目。\r\n二行目。\r三行目。\n\r\n四行目。"
     assert texts(t, "ja") == ["一行目。", "二行目。", "三行目。", "四行目。"]
