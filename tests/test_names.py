@@ -131,6 +131,8 @@ def test_words_and_sentence_initial_capitals_are_not_names(cli, tmp_path):
         ("He asked the Environmental Review Office to investigate.", "彼は環境審査局に調査を求めた。"),
         ("We do not deliver on Saturdays or Sundays.", "土曜日と日曜日は配達しません。"),
         ("The Northern Isles are windy.", "北部の島々は風が強い。"),
+        # a plural whose singular JMdict glosses, though a name of the same spelling exists
+        ("The mayor said that many Christians attend the festival.", "市長は、多くのキリスト教徒がその祭りに参加すると述べた。"),
     ]
     assert _check(cli, tmp_path, rows) == []
     # ... while names that merely end like inflected words are still names

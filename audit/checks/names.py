@@ -138,7 +138,9 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
                 continue
             if any(len(p) >= 4 and p.lower() in t_low for p in _CAMEL_PART.findall(word)[1:]):
                 continue  # a brand kept partly in Latin: ノートンLifeLock
-            forms = dictionary.name_forms(word) or (dictionary.name_forms(word[:-1]) if word.endswith("s") else ())
+            forms = dictionary.name_forms(word)
+            if word.endswith("s") and len(word) > 4:  # Christians: キリスト教徒, which JMdict glosses "Christian"
+                forms = tuple(sorted({*forms, *dictionary.name_forms(word[:-1])}))
             written = [f for f in forms if len(f) >= 2 and not _is_hiragana(f)]  # 岸田, モスクワ: looked up as they are
             if any(f in t_text for f in written):
                 continue
