@@ -119,6 +119,22 @@ def test_kanji_names_are_matched_through_the_dictionary_or_readings(cli, tmp_pat
     assert [f["evidence"]["name"] for f in bad] == ["Tanaka"]
 
 
+def test_a_capital_named_for_its_government_may_be_rendered_as_its_country(cli, tmp_path):
+    rows = [
+        ("London and Paris agreed to share the patrol costs.", "英仏両政府は巡視費用の分担で合意した。"),
+        ("Officials in Washington welcomed the vote.", "米政府当局者は投票を歓迎した。"),
+        ("Moscow denied any plan to invade its neighbour.", "ロシア政府は隣国への侵攻計画を否定した。"),
+        ("Moscow says the new bases threaten Russia.", "ロシア側は、新しい基地がロシアを脅かすと述べている。"),
+    ]
+    assert _check(cli, tmp_path, rows) == []
+    # ... but not when the country stands for itself, nor when a one-kanji abbreviation is a word
+    rows = [
+        ("The museum in Moscow is the largest in Russia.", "ロシア最大の博物館が再開した。"),
+        ("The rice harvest near Washington was large.", "米の収穫は多かった。"),
+    ]
+    assert sorted(f["evidence"]["name"] for f in _check(cli, tmp_path, rows)) == ["Moscow", "Washington"]
+
+
 def test_words_and_sentence_initial_capitals_are_not_names(cli, tmp_path):
     rows = [("Thanks to the new Bridge Authority, traffic improved.", "新しい橋梁公社のおかげで交通が改善した。")]
     assert _check(cli, tmp_path, rows) == []

@@ -54,6 +54,52 @@ OK_READING = 0.85  # kanji readings (Sudachi's) match loosely by chance: demand 
 MIN_LETTERS = 4
 
 
+# A capital named for its country's government, as news writes it ("London and Paris agreed",
+# "Moscow denied"), is translated as the country (英仏両政府, ロシア政府). Per capital: how
+# English names the country (then the country in the translation may render that instead), its
+# Japanese names, and its one-kanji abbreviation, which counts only in compounds (英仏, 米政府).
+_CAPITALS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "Washington": ("America|United States|U.S.|US", ("米国", "アメリカ", "合衆国"), "米"),
+    "Tokyo": ("Japan", ("日本",), "日"), "Beijing": ("China|Chinese", ("中国",), "中"),
+    "Moscow": ("Russia", ("ロシア",), "露"), "Kremlin": ("Russia", ("ロシア",), "露"),
+    "London": ("Britain|British|UK|U.K.|United Kingdom", ("英国", "イギリス"), "英"),
+    "Westminster": ("Britain|British|UK|U.K.|United Kingdom", ("英国", "イギリス"), "英"),
+    "Whitehall": ("Britain|British|UK|U.K.|United Kingdom", ("英国", "イギリス"), "英"),
+    "Paris": ("France|French", ("フランス",), "仏"), "Berlin": ("German", ("ドイツ",), "独"),
+    "Seoul": ("Korea", ("韓国",), "韓"), "Pyongyang": ("Korea", ("北朝鮮",), "朝"), "Taipei": ("Taiwan", ("台湾",), "台"),
+    "Kyiv": ("Ukrain", ("ウクライナ",), ""), "Kiev": ("Ukrain", ("ウクライナ",), ""),
+    "Brussels": ("EU|European Union|Belgi", ("EU", "欧州連合", "ベルギー"), "欧"),
+    "Canberra": ("Australia", ("オーストラリア", "豪州"), "豪"), "Ottawa": ("Canad", ("カナダ",), "加"),
+    "Delhi": ("India", ("インド",), "印"), "Tehran": ("Iran", ("イラン",), ""), "Ankara": ("Turk", ("トルコ",), ""),
+    "Riyadh": ("Saudi", ("サウジ",), ""), "Athens": ("Greece|Greek", ("ギリシャ",), ""),
+    "Rome": ("Ital", ("イタリア",), "伊"), "Madrid": ("Spain|Spanish", ("スペイン",), ""),
+    "Warsaw": ("Poland|Polish", ("ポーランド",), ""), "Vienna": ("Austria", ("オーストリア",), ""),
+    "Hanoi": ("Vietnam", ("ベトナム",), "越"), "Manila": ("Philippin|Filipino", ("フィリピン",), "比"),
+    "Jakarta": ("Indonesia", ("インドネシア",), ""), "Bangkok": ("Thai", ("タイ",), ""),
+    "Islamabad": ("Pakistan", ("パキスタン",), ""), "Kabul": ("Afghan", ("アフガニスタン",), ""),
+    "Damascus": ("Syria", ("シリア",), ""), "Baghdad": ("Iraq", ("イラク",), ""), "Cairo": ("Egypt", ("エジプト",), ""),
+    "Jerusalem": ("Israel", ("イスラエル",), ""), "Minsk": ("Belarus", ("ベラルーシ",), ""),
+    "Wellington": ("New Zealand", ("ニュージーランド",), ""), "Brasilia": ("Brazil", ("ブラジル",), ""),
+    "Havana": ("Cuba", ("キューバ",), ""), "Caracas": ("Venezuela", ("ベネズエラ",), ""),
+    "Pretoria": ("South Africa", ("南アフリカ", "南ア"), ""),
+}
+_ABBREVIATIONS = "".join(sorted({a for _, _, a in _CAPITALS.values() if a}))
+
+
+def _capital_as_country(word: str, s_text: str, t_text: str) -> bool:
+    """The capital ``word`` is rendered as its country (ロシア for Moscow, 英仏 for London and
+    Paris): the translation names the country more often than the source does."""
+    if word not in _CAPITALS:
+        return False
+    english, names, abbreviation = _CAPITALS[word]
+    in_source = len(re.findall(rf"\b(?:{english.replace('.', '[.]')})", s_text))
+    pattern = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    if abbreviation:
+        a = re.escape(abbreviation)
+        pattern += f"|(?<=[{_ABBREVIATIONS}]){a}|{a}(?=[{_ABBREVIATIONS}]|政府|側|当局|軍|首脳)"
+    return len(re.findall(pattern, t_text)) > in_source
+
+
 _CONTRACTION = re.compile(r"'(?:s|ve|re|ll|d|m|t)$", re.I)
 
 
@@ -117,7 +163,11 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
     レイモンド for "Raimondo" both do); a misspelling has one kana the model finds very unlikely.
     A near miss is reported as a mangled name with the stretch found and its score; nothing
     close is reported as a missing name. Words that are English dictionary words (JMdict
-    glosses) or appear in lower case elsewhere in the source are not treated as names.
+    glosses) or appear in lower case elsewhere in the source are not treated as names. A plural
+    is looked up as its singular too (Christians: キリスト教徒). A capital that stands for its
+    country's government may be rendered as the country ("London and Paris agreed" → 英仏,
+    "Moscow denied" → ロシア政府) when the translation names the country more often than the
+    source does.
 
     Example: source "talks with Secretary Ramirez" translated as 「ラミネス長官との会談」:
     expected ラミレス, found ラミネス.
@@ -153,6 +203,8 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
             best_e, found_e = best_window(e2k_key, kata) if e2k_key else (0.0, "")
             if best_d >= OK_DICTIONARY:
                 continue  # close to a transliteration the dictionary lists
+            if max(best_d, best_e) < 0.5 and _capital_as_country(word, s_text, t_text):
+                continue  # no katakana like it (which could be it misspelt), and the country named instead
             scored = rendering(word, t_text, e2k_key)
             if scored is None:
                 # No e2k model: its guess is matched loosely (it is weaker on names from other
