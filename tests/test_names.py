@@ -149,6 +149,8 @@ def test_words_and_sentence_initial_capitals_are_not_names(cli, tmp_path):
         ("The Northern Isles are windy.", "北部の島々は風が強い。"),
         # a plural whose singular JMdict glosses, though a name of the same spelling exists
         ("The mayor said that many Christians attend the festival.", "市長は、多くのキリスト教徒がその祭りに参加すると述べた。"),
+        # a term that JMdict writes in capitals with a number (COVID-19), here in title case
+        ("The mayor said Covid cases rose again in the city.", "市長は、市内で新型コロナの症例が再び増えたと述べた。"),
     ]
     assert _check(cli, tmp_path, rows) == []
     # ... while names that merely end like inflected words are still names

@@ -138,6 +138,8 @@ def _candidates(text: str, vocabulary: frozenset[str], dictionary: Dictionary) -
         parts = low.split("-")
         if any(p in _NOT_NAMES or p in vocabulary or dictionary.is_common_word(p) or _inflected_word(p, dictionary) for p in parts):
             continue  # an English word (or built from one): translated, not transliterated
+        if dictionary.is_numbered_term(word):
+            continue  # Covid: COVID-19, a term
         before = text[: m.start()].rstrip()
         if (not before or before[-1] in _OPENERS) and not dictionary.name_forms(word):
             continue  # a sentence-, item- or quote-initial capital says nothing unless the dictionary knows the name

@@ -263,6 +263,17 @@ class Dictionary:
         )
         return any(len(t) >= 4 and len(t) % 2 == 0 and t[: len(t) // 2] == t[len(t) // 2 :] for (t,) in rows)
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - one shared instance
+    def is_numbered_term(self, word: str) -> bool:
+        """True if JMdict glosses the word in capitals with a number after it: Covid as written
+        in title case for COVID-19, a disease rendered 新型コロナ, not a name to transliterate."""
+        db = self._db()
+        if db is None:
+            return False
+        up = word.upper()
+        rows = db.execute("SELECT text FROM SenseGloss WHERE text >= ? AND text < ? LIMIT 50", (up + "-", up + "-\uffff"))
+        return any(re.fullmatch(re.escape(up) + r"-\d+", t) for (t,) in rows)
+
     @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
     def is_common_word(self, word: str) -> bool:
         """True if the word (or its singular) is an English gloss of a JMdict entry."""
