@@ -107,6 +107,7 @@ def evaluate(session: nox.Session) -> None:
     session.run("python", "benchmarks/evaluate.py", *session.posargs)
     session.run("python", "benchmarks/evaluate.py", "--only", "omission")  # a larger sample of the hardest type
     session.run("python", "benchmarks/evaluate.py", "--only", "addition")  # clauses glued in from other lines
+    session.run("python", "benchmarks/evaluate.py", "--systems")  # flag rates on real machine output (no labels)
     session.run("python", "benchmarks/names_eval.py")
     session.run("python", "benchmarks/bt_eval.py")
     session.run("python", "benchmarks/target_only.py")  # findings without the source on unlabelled text
