@@ -143,13 +143,16 @@ def segment_text(
     return _renumber(out, text, lang)
 
 
+_WRAPPED_SHARE = 0.6  # of the inner lines near the wrap width, for a text to count as wrapped
+
+
 def _wrap_width(text: str) -> int | None:
     """The width a text's lines look hard-wrapped at, or None when they do not look wrapped.
 
     Inner lines (those a non-blank line follows) of a wrapped text end close to one width: most
     of them lie within 30% under the longest usual one (the 90th percentile). Lines of one
     sentence or one paragraph each vary far more, and there a line break ends the segment."""
-    lines = [ln for ln in iter_lines(text)]
+    lines = list(iter_lines(text))
     inner = [ln.end - ln.start for ln, nxt in zip(lines, lines[1:]) if not _is_blank(text, ln) and not _is_blank(text, nxt)]
     if not inner:
         return None
@@ -157,9 +160,6 @@ def _wrap_width(text: str) -> int | None:
     width = inner[int(0.9 * (len(inner) - 1))]
     near = sum(1 for n in inner if 0.7 * width <= n <= 1.05 * width)
     return width if near >= _WRAPPED_SHARE * len(inner) else None
-
-
-_WRAPPED_SHARE = 0.6  # of the inner lines near the wrap width, for a text to count as wrapped
 
 
 def _continues(text: str, prev: _Line, cur: _Line, lang: str, width: int | None = None) -> bool:
