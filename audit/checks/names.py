@@ -52,6 +52,9 @@ OK_CLOSE_GUESS = 0.85  # ... or looser when the stretch is also this close to e2
 OK_RENDERING_CLOSE = (-3.0, -8.0)
 OK_READING = 0.85  # kanji readings (Sudachi's) match loosely by chance: demand more
 MIN_LETTERS = 4
+# A capital may be rendered as its country only when no katakana stretch is this close to it:
+# a closer one may be the capital itself, misspelt (names_eval: 0.7 lost an injected misspelling)
+CAPITAL_MOST_LIKE = 0.5
 
 
 # A capital named for its country's government, as news writes it ("London and Paris agreed",
@@ -205,7 +208,7 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
             best_e, found_e = best_window(e2k_key, kata) if e2k_key else (0.0, "")
             if best_d >= OK_DICTIONARY:
                 continue  # close to a transliteration the dictionary lists
-            if max(best_d, best_e) < 0.5 and _capital_as_country(word, s_text, t_text):
+            if max(best_d, best_e) < CAPITAL_MOST_LIKE and _capital_as_country(word, s_text, t_text):
                 continue  # no katakana like it (which could be it misspelt), and the country named instead
             scored = rendering(word, t_text, e2k_key)
             if scored is None:
