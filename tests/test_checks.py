@@ -789,3 +789,14 @@ def test_same_quantity_written_two_ways(text, flagged):
         assert not found
     else:
         assert len(found) == 1 and flagged in found[0].target.text
+
+
+def test_a_word_kept_in_latin_letters_counts_as_rendered():
+    from audit.checks.fidelity import _Witness
+
+    en = "Quorvex Dynamics will supply the sensors."
+    for ja in ("Quorvex Dynamicsがセンサーを供給する。", "ＱＵＯＲＶＥＸ　ＤＹＮＡＭＩＣＳがセンサーを供給する。"):
+        seen = {m.group(): found for m, found in _Witness(ja).words(en)}
+        assert seen["Quorvex"] is True and seen["Dynamics"] is True, (ja, seen)
+    seen = {m.group(): found for m, found in _Witness("同社がセンサーを供給する。").words(en)}
+    assert seen["Quorvex"] is not True  # not there in any form
