@@ -800,3 +800,25 @@ def test_a_word_kept_in_latin_letters_counts_as_rendered():
         assert seen["Quorvex"] is True and seen["Dynamics"] is True, (ja, seen)
     seen = {m.group(): found for m, found in _Witness("同社がセンサーを供給する。").words(en)}
     assert seen["Quorvex"] is not True  # not there in any form
+
+
+def test_dropped_list_item_is_found():
+    en = "Members can borrow the books, maps and recordings of the library for two weeks."
+    dropped = "会員は図書館から本と録音資料を二週間借りることができる。"
+    found = pair_findings([en], [dropped], "OMI006")
+    assert len(found) == 1 and found[0].source.text == "maps", found
+    ev = found[0].evidence
+    assert ev["missing"] == ["maps"] and ev["items"] == ["books", "maps", "recordings"] and ev["separators"] < 2
+    # every item rendered, or the translation separating as many items as the English lists
+    assert not pair_findings([en], ["会員は図書館から本、地図、録音資料を二週間借りることができる。"], "OMI006")
+    assert not pair_findings([en], ["会員は図書館から本、図面、録音資料を二週間借りることができる。"], "OMI006")
+
+
+def test_an_enumeration_of_clauses_is_not_a_list_of_items():
+    from audit.checks.fidelity import _enumerations
+
+    en = "We ate at noon, they sang a song and we all left early."
+    assert _enumerations(en)  # it has the shape of a list...
+    assert not pair_findings([en], ["正午に食事をして、歌を歌った。"], "OMI006")  # ...but its items are clauses
+    text = "Prices rose for rice, wheat, and soybeans in March."
+    assert [[text[a:b] for a, b in items] for items in _enumerations(text)] == [["rice", "wheat", "soybeans"]]

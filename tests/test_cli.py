@@ -161,7 +161,7 @@ def test_rules_and_rule_docs(cli):
     r = cli("rule", "GRB01")
     assert r.code == 2 and "did you mean" in r.err
     r = cli("rule", "OMI003")  # rules that look for one error say with which others they are merged
-    assert r.code == 0 and "Looks for: omission, like BTD001, OMI002, OMI004, OMI005." in r.out and "at least major" in r.out
+    assert r.code == 0 and "Looks for: omission, like BTD001, OMI002, OMI004, OMI005, OMI006." in r.out and "at least major" in r.out
     r = cli("rule", "CON005")
     assert "Looks for: term-variants, like CON004." in r.out and "at least major" not in r.out
     assert "Looks for" not in cli("rule", "DUP001").out
