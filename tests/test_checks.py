@@ -812,13 +812,16 @@ def test_dropped_list_item_is_found():
     # every item rendered, or the translation separating as many items as the English lists
     assert not pair_findings([en], ["会員は図書館から本、地図、録音資料を二週間借りることができる。"], "OMI006")
     assert not pair_findings([en], ["会員は図書館から本、図面、録音資料を二週間借りることができる。"], "OMI006")
+    # 、および parts two items once: the translation still lists fewer items than the English
+    assert pair_findings([en], ["会員は図書館から本、および録音資料を二週間借りることができる。"], "OMI006")
 
 
 def test_an_enumeration_of_clauses_is_not_a_list_of_items():
     from audit.checks.fidelity import _enumerations
 
-    en = "We ate at noon, they sang a song and we all left early."
-    assert _enumerations(en)  # it has the shape of a list...
-    assert not pair_findings([en], ["正午に食事をして、歌を歌った。"], "OMI006")  # ...but its items are clauses
+    en = "We ate at noon, they sang a song and we all left early."  # the shape of a list, of clauses
+    assert not _enumerations(en) and not pair_findings([en], ["正午に食事をして、歌を歌った。"], "OMI006")
+    text = "To qualify for the offer, you must buy, renew, or upgrade a plan."  # the list starts after the clause
+    assert [[text[a:b] for a, b in items] for items in _enumerations(text)] == [["buy", "renew", "upgrade"]]
     text = "Prices rose for rice, wheat, and soybeans in March."
     assert [[text[a:b] for a, b in items] for items in _enumerations(text)] == [["rice", "wheat", "soybeans"]]

@@ -591,8 +591,8 @@ def unaligned_target(ctx: Context) -> Iterator[Hit]:
 LIST_Z_MAX = 0.5  # only in a translation not clearly longer than usual
 LIST_ITEM_MOST_WORDS = 4  # a list item of more words is a clause: OMI002/OMI004 judge those
 _LIST_RUN = re.compile(r"[^;:()\[\].!?\"“”]+")  # an enumeration does not cross these
-_LIST_SEP = re.compile(r",\s+(?:(?:and|or|&)\s+)?|\s+(?:and|or|&)\s+")
-_LIST_CONJ = re.compile(r"\b(?:and|or|&)\b")
+_LIST_SEP = re.compile(r",\s+(?:(?:[aA]nd|[oO]r|&)\s+)?|\s+(?:[aA]nd|[oO]r|&)\s+")
+_LIST_CONJ = re.compile(r"\b(?:[aA]nd|[oO]r|&)\b")
 # the first item runs back from its comma to one of these words (at most four words back)
 _LIST_BOUND = frozenset(
     """a an the of for with to in on at by from like as including such all any every each your our their his her its
@@ -601,18 +601,27 @@ _LIST_BOUND = frozenset(
 )
 # an item that opens a clause or holds a pronoun is a clause, not a list item: "we met, talked and left"
 _LIST_CLAUSE = re.compile(
-    r"^(?:so|but|then|because|if|when|while|although|though|since|until|unless)\b|\b(?:I|he|she|we|they|you|it)\b", re.I
+    r"^(?:so|but|then|because|if|when|while|although|though|since|until|unless|including|such|which|who|whose|where)\b"
+    r"|\b(?:I|he|she|we|they|you|it)\b", re.I
 )
 # how Japanese separates list items: 、 and commas, ・ between words that are not both katakana
 # (ジョー・バイデン is one name), および/並びに/または..., and the particle や (Sudachi)
 _JA_LIST_SEP = re.compile(r"[、，,]|(?<![ァ-ヶー])・|・(?![ァ-ヶー])|および|及び|並びに|または|又は|もしくは|ないし")
 
 
+def _list_item(text: str) -> bool:
+    """Whether a stretch between two commas can be a middle item of a list: at most four words,
+    and not a clause (``_LIST_CLAUSE``)."""
+    return len(text.split()) <= LIST_ITEM_MOST_WORDS and not _LIST_CLAUSE.search(text)
+
+
 def _enumerations(text: str) -> list[list[tuple[int, int]]]:
     """The enumerations of three items or more in an English text ("age, size and level",
-    "A, B, or C"), each as its items' (start, end) offsets. Middle items are at most four words;
-    the first runs back from its comma to a function word (``_LIST_BOUND``), the last forward
-    to one, each at most four words."""
+    "A, B, or C"), each as its items' (start, end) offsets. Middle items are at most four words
+    and no clause; a list starts after the last comma-separated stretch that cannot be one
+    ("to qualify, you must buy, renew, or upgrade it" lists buy, renew and upgrade). The first
+    item runs back from its comma to a function word (``_LIST_BOUND``), the last forward to
+    one, each at most four words; lists whose first or last item is a clause are left out."""
     found = []
     for run in _LIST_RUN.finditer(text):
         body, off = run.group(), run.start()
@@ -629,10 +638,13 @@ def _enumerations(text: str) -> list[list[tuple[int, int]]]:
             if j == i or j + 1 >= len(parts) or not _LIST_CONJ.search(parts[j][2]):
                 i += 1
                 continue
-            middle = [(a, b) for a, b, _ in parts[i + 1 : j + 1]]
-            first_part, last_part = parts[i], parts[j + 1]
+            start = j  # the list starts after the last part that cannot be a middle item
+            while start > i and _list_item(body[parts[start][0] : parts[start][1]]):
+                start -= 1
+            middle = [(a, b) for a, b, _ in parts[start + 1 : j + 1]]
+            first_part, last_part = parts[start], parts[j + 1]
             i = j + 1
-            if any(len(body[a:b].split()) > LIST_ITEM_MOST_WORDS for a, b in middle):
+            if not middle:
                 continue
             words = list(re.finditer(r"\S+", body[first_part[0] : first_part[1]]))
             k = len(words)
@@ -646,16 +658,22 @@ def _enumerations(text: str) -> list[list[tuple[int, int]]]:
             while n < len(words) and n < LIST_ITEM_MOST_WORDS and (n == 0 or words[n].group().lower() not in _LIST_BOUND):
                 n += 1
             items = [first, *middle] + ([(last_part[0], last_part[0] + words[n - 1].end())] if n else [])
-            if len(items) >= 3:
+            if len(items) >= 3 and not any(_LIST_CLAUSE.search(body[a:b]) for a, b in (items[0], items[-1])):
                 found.append([(off + a, off + b) for a, b in items])
     return found
 
 
 def _japanese_list_separators(text: str) -> int:
+    """How many gaps between list items the Japanese marks (see ``_JA_LIST_SEP``, and the particle や)."""
     from audit.lexicon.tokens import Tokenizer
 
-    particles = sum(1 for t in Tokenizer.shared().tokenize(text) if t.surface == "や" and t.is_particle)
-    return len(_JA_LIST_SEP.findall(text)) + particles
+    spans = [m.span() for m in _JA_LIST_SEP.finditer(text)]
+    spans += [(t.begin, t.end) for t in Tokenizer.shared().tokenize(text) if t.surface == "や" and t.is_particle]
+    gaps, end = 0, -1
+    for a, b in sorted(spans):  # touching separators (、および) part two items only once
+        gaps += a > end
+        end = max(end, b)
+    return gaps
 
 
 @rule(
@@ -695,7 +713,7 @@ def missing_list_item(ctx: Context) -> Iterator[Hit]:
             continue
         s_off = src[0].start
         s_text = ctx.source.text[s_off : src[-1].end]
-        lists = [items for items in _enumerations(s_text) if not any(_LIST_CLAUSE.search(s_text[a:b]) for a, b in items)]
+        lists = _enumerations(s_text)
         if not lists:
             continue
         seen = _witnessed(ctx, src, tgt)
