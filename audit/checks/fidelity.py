@@ -309,7 +309,7 @@ def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
 # OMI004: English clauses (split at punctuation and clause-opening words) against the
 # translation's 、/。 chunks; thresholds calibrated on WMT22 en-ja with injected omissions.
 _CLAUSE_SPLIT = re.compile(
-    r"[,;:()\"“”]|\s(?:and|but|while|which|who|after|before|because|although|as well as|when|where|including|with)\s"
+    r"[,;:()\"“”]|\s(?:and|but|while|which|who|after|before|because|although|as well as|when|where|including|with|without|unless)\s"
 )
 CLAUSE_SIMILARITY_MIN = 0.20  # below this against every chunk, the clause has no counterpart
 CLAUSE_Z_MAX = -1.5  # only in a translation this much shorter than usual
