@@ -16,7 +16,9 @@ recurring name is replaced by a system's different rendering of it. CON001 (one 
 spelt two ways, target-only) is measured in ``katakana_variants``; CON006 (one person's kanji
 name written two ways) on JMnedict persons in template documents (``person_name_variants``);
 NAM004 (a titled kanji name one read-alike character from a known person's) on JMnedict's
-persons misspelt and taken as unknown (``near_known_persons``).
+persons misspelt and taken as unknown (``near_known_persons``); ACR004 (a kanji expansion with a
+word that stands for no letter of its acronym) on JMdict's kanji names of acronyms
+(``acronym_expansions``).
 
 Run: ``python benchmarks/names_eval.py [--seed 7]`` (skips when ../shared/data is absent).
 """
@@ -172,6 +174,87 @@ def near_known_persons(rng: random.Random, n: int = 400) -> dict[str, object]:
         out[f"persons_flagged_{kind}"] = {"persons": len(names), "flagged": hits, "share": round(hits / max(len(names), 1), 4)}
     return out
 
+
+class _Without:
+    """The shared dictionary with one written form taken out: a name measured as if the
+    dictionary did not list it (leave-one-out)."""
+
+    available = True
+
+    def __init__(self, base: Dictionary, hidden: str):
+        self.base, self.hidden = base, hidden
+
+    def jmdict_glosses(self, form: str) -> tuple[str, ...]:
+        return () if form == self.hidden else self.base.jmdict_glosses(form)
+
+    def jmdict_senses(self, form: str) -> tuple[tuple[str, ...], ...]:
+        return () if form == self.hidden else self.base.jmdict_senses(form)
+
+    def listed(self, form: str) -> bool:
+        return form != self.hidden and self.base.listed(form)
+
+    def compounds(self, part: str, limit: int = 400) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple(c for c in self.base.compounds(part, limit) if c[0] != self.hidden)
+
+
+def acronym_expansions(rng: random.Random) -> dict[str, object]:
+    """ACR004 on JMdict's own Japanese names of acronyms: entries written in kanji (with katakana
+    or ・) that have an acronym among their glosses and another gloss whose words' initials spell
+    it (欧州中央銀行: "European Central Bank", ECB). ``clean_share``: the share reported, each
+    entry taken as unknown (names the dictionary lists are never reported, so this is the rate
+    on official names it lacks; JMdict's are mostly technical terms, rendered by meaning more often
+    than the names of institutions). ``recall``: a word that alone stands for a letter replaced by
+    a common word (a two-kanji word JMdict marks news1 or ichi1) that stands for no letter of the
+    acronym, the result being no dictionary word: a word swapped for one of another meaning."""
+    from audit.lexicon.acronyms import FUNCTION_LETTERS, expansion_mismatch, split_words, word_letters
+    from audit.lexicon.names import _jamdict_path
+
+    base, path = Dictionary.shared(), _jamdict_path()
+    if not base.available or path is None:
+        return {"skipped": "jamdict-data not installed"}
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    rows = db.execute(
+        "SELECT k.text, group_concat(g.text, ' | ') FROM Kanji k JOIN Sense s ON s.idseq = k.idseq "
+        "JOIN SenseGloss g ON g.sid = s.ID GROUP BY k.idseq, k.text").fetchall()
+    common = sorted({k for (k,) in db.execute(
+        "SELECT k.text FROM Kanji k JOIN KJP p ON p.kid = k.ID WHERE p.text IN ('news1', 'ichi1') AND length(k.text) = 2")})
+    db.close()
+    stop = {"a", "an", "the", "of", "to", "in", "on", "at", "for", "by", "with", "from", "and", "or"}
+    pairs: list[tuple[str, str]] = []
+    for form, glosses in sorted(rows):
+        if len(form) < 3 or not re.fullmatch(r"[\u4e00-\u9fff々ァ-ヺー・]+", form) or not re.search(r"[\u4e00-\u9fff]", form):
+            continue
+        parts = glosses.split(" | ")
+        for acronym in (g for g in parts if re.fullmatch(r"[A-Z]{2,8}", g)):
+            if any("".join(w[0].upper() for w in re.findall(r"[A-Za-z]+", g.replace("-", " ")) if w.lower() not in stop) == acronym
+                   for g in parts if g != acronym):
+                pairs.append((form, acronym))
+                break
+    flagged: list[str] = []
+    for form, acronym in pairs:
+        if expansion_mismatch(form, acronym, _Without(base, form)) is not None:  # type: ignore[arg-type]
+            flagged.append(f"{form}({acronym})")
+    tried = found = 0
+    for form, acronym in rng.sample(pairs, min(300, len(pairs))):
+        alone = _Without(base, form)
+        words = split_words(form, alone)  # type: ignore[arg-type]
+        stands = [word_letters(w, alone)[0] for w in words]  # type: ignore[arg-type]
+        sole = [i for i, s in enumerate(stands)
+                if any(ch in s and ch not in FUNCTION_LETTERS and not any(ch in o for j, o in enumerate(stands) if j != i) for ch in acronym)]
+        if not sole:
+            continue
+        i = rng.choice(sole)
+        new = form.replace(words[i], rng.choice([w for w in common if not word_letters(w, base)[0] & set(acronym)]), 1)
+        if base.listed(new):
+            continue
+        tried += 1
+        found += expansion_mismatch(new, acronym, alone) is not None  # type: ignore[arg-type]
+    return {
+        "names": len(pairs), "clean_flagged": len(flagged), "clean_share": round(len(flagged) / max(len(pairs), 1), 4),
+        "flagged_examples": flagged[:8], "injected": tried, "recall": round(found / max(tried, 1), 3),
+    }
 
 def name_runs(en: str, ja: str, vocab: frozenset[str]) -> list[tuple[str, str]]:
     """(name, katakana in ja) pairs where the katakana renders the name.
@@ -389,6 +472,7 @@ def main() -> int:
         "CON001_katakana_variants_target_only": katakana_variants(random.Random(args.seed), docs),
         "CON006_person_name_variants_target_only": person_name_variants(random.Random(args.seed)),
         "NAM004_near_known_persons_target_only": near_known_persons(random.Random(args.seed)),
+        "ACR004_acronym_expansions_target_only": acronym_expansions(random.Random(args.seed)),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

@@ -771,6 +771,38 @@ def test_katakana_expansion_that_cannot_spell_its_acronym():
     assert not target_findings(fine, "ACR002")
 
 
+
+def test_kanji_expansion_with_a_word_that_stands_for_no_letter():
+    found = target_findings("政府は環境投資庁(EPA)の規制案を公表した。", "ACR004")
+    assert len(found) == 1 and found[0].target.text == "環境投資庁(EPA)"
+    assert found[0].evidence["unmatched_words"] == ["投資"] and found[0].evidence["unmatched_letters"] == ["P"]
+    assert "investment" in found[0].message
+    # a one-kanji suffix stands for its first senses only: 局's last ones would cover any letter
+    assert [f.evidence["unmatched_words"] for f in target_findings("国立森林局(NPS)が管理する。", "ACR004")] == [["森林"]]
+    # the phrase before the expansion may hold a letter, but its particles hold none
+    assert target_findings("持続的な価値創出(SX)を促す。", "ACR004") == []
+    assert len(target_findings("価値創出(SX)を促す。", "ACR004")) == 1
+    fine = (
+        "環境保護庁(EPA)は規制案を公表した。\n"
+        "米国国立衛生研究所(NIH)が資金を出す。\n"  # 米国: a qualifier Japanese adds
+        "国際開発銀行(JDB)が融資する。\n"  # J: Japan, left unwritten in Japanese names
+        "国際通貨基金(IMF)が報告した。\n"  # listed whole: an official name, whatever its words
+        "北米開発銀行(NADB)が融資する。\n"
+        "両社はグローバル・スマート・モビリティ・ネットワーク(SMN)に参加した。\n"  # katakana: ACR002's
+    )
+    assert not target_findings(fine, "ACR004")
+
+
+def test_a_word_stands_for_what_it_means_in_set_phrases():
+    from audit.lexicon.acronyms import compound_letters, expansion_mismatch
+    from audit.lexicon.names import Dictionary
+
+    dictionary = Dictionary.shared()
+    # 通貨 is glossed "currency" alone, but "monetary" in JMdict's set phrases (国際通貨基金 ...)
+    assert "M" in compound_letters("通貨", dictionary)
+    assert expansion_mismatch("アジア通貨基金", "AMF", dictionary) is None
+    assert expansion_mismatch("アジア歴史基金", "AMF", dictionary) is not None
+
 @pytest.mark.parametrize(
     "text, flagged",
     [

@@ -11,7 +11,8 @@ from os.path import commonprefix
 
 from audit.checks.base import Context, Hit, rule
 from audit.checks.garbled import in_broken_word
-from audit.lexicon.names import KatakanaModel, read_alike
+from audit.lexicon.acronyms import FUNCTION_LETTERS, KANA_FUNCTION_WORDS, expansion_mismatch, katakana_initials
+from audit.lexicon.names import Dictionary, KatakanaModel, read_alike
 from audit.lexicon.script import KATAKANA_RUN
 from audit.model import Severity, Span
 
@@ -303,35 +304,7 @@ def term_variants(ctx: Context) -> Iterator[Hit]:
             )
 
 
-# First letters an English word may have, by the first kana of its katakana rendering.
-_KANA_INITIALS = {}
-for _kana, _letters in (
-    ("ア", "AUO"), ("イ", "IEY"), ("ウ", "WUO"), ("エ", "EAX"), ("オ", "OA"),
-    ("カキクケコ", "CKQ"), ("ガギグゲゴ", "G"), ("サシスセソ", "SC"), ("ザズゼゾ", "ZSX"), ("ジ", "GJ"),
-    ("タテト", "T"), ("チ", "CT"), ("ツ", "TZ"), ("ダデド", "D"), ("ヂヅ", "DJZ"), ("ナニヌネノ", "NK"),
-    ("ハヒヘホ", "HW"), ("フ", "FHP"), ("バビブベボ", "BV"), ("ヴ", "V"), ("パピプペポ", "P"), ("マミムメモ", "M"),
-    ("ヤ", "Y"), ("ユ", "YU"), ("ヨ", "YJ"), ("ラリルレロ", "RL"), ("ワ", "W"), ("ヲ", "WO"),
-):
-    for _k in _kana:
-        _KANA_INITIALS[_k] = frozenset(_letters)
-# English function words as Japanese transliterates them inside names ("… アンド …", "… オブ …").
-_KANA_FUNCTION_WORDS = frozenset("アンド オブ ザ フォー トゥ トゥー オン イン ア".split())
-# Letters an acronym may spend on a function word that the katakana leaves out (AtJ: alcohol-to-jet).
-_FUNCTION_LETTERS = frozenset("AOTFI")
 _KATAKANA_EXPANSION = re.compile(r"[ァ-ヺー・･]+(?:[ 　][ァ-ヺー・･]+)*$")
-
-
-def _initials(word: str) -> frozenset[str]:
-    """Letters the English word behind a katakana word may start with: its JMdict glosses' and
-    what its first kana allows (so an unknown name still has some)."""
-    from audit.lexicon.names import katakana_glosses
-
-    letters = set(_KANA_INITIALS.get(word[0], frozenset()))
-    for gloss in katakana_glosses(word):
-        words = re.findall(r"[A-Za-z]+", re.sub(r"\(.*?\)", " ", gloss))
-        if len(words) <= 3:  # "passing through": the name may have used either word
-            letters |= {w[0].upper() for w in words if w.lower() not in ("a", "an", "the", "of", "to")}
-    return frozenset(letters)
 
 
 def _assign(words: list[frozenset[str]], letters: str, whole: bool) -> bool:
@@ -351,7 +324,7 @@ def _assign(words: list[frozenset[str]], letters: str, whole: bool) -> bool:
 
     if not all(augment(w, set()) for w in range(len(words))):
         return False
-    return not whole or all(ch in _FUNCTION_LETTERS for i, ch in enumerate(letters) if i not in match)
+    return not whole or all(ch in FUNCTION_LETTERS for i, ch in enumerate(letters) if i not in match)
 
 
 @rule("ACR002", "acronym-expansion-mismatch", Severity.MINOR, "A katakana expansion does not spell the acronym after it")
@@ -367,8 +340,9 @@ def acronym_expansion_mismatch(ctx: Context) -> Iterator[Hit]:
     acronym may have letters for function words the katakana leaves out (A, O, T, F, I); when
     kanji come right before the katakana (日米デジタル・トレード・パートナーシップ(JUDTP)) they may
     hold the other letters, and only katakana words with no letter are reported. Only
-    expansions of three or more katakana words are checked: kanji expansions follow official
-    Japanese names that often do not match their English acronyms (国際通貨基金(IMF)).
+    expansions of three or more katakana words are checked here; kanji expansions, which follow
+    official Japanese names that often do not match their English acronyms word for word
+    (国際通貨基金(IMF)), are ACR004's.
     """
     for seg in ctx.target.segments:
         for m in _ACRONYM.finditer(seg.text):
@@ -379,14 +353,14 @@ def acronym_expansion_mismatch(ctx: Context) -> Iterator[Hit]:
                 continue
             words = [
                 t.surface for t in ctx.tokenizer.tokenize(k.group())
-                if re.fullmatch(r"[ァ-ヺー]+", t.surface) and t.surface not in _KANA_FUNCTION_WORDS
+                if re.fullmatch(r"[ァ-ヺー]+", t.surface) and t.surface not in KANA_FUNCTION_WORDS
             ]
             # kanji or Latin glued before the katakana (日米デジタル…(JUDTP)) may hold the other letters
             before = seg.text[k.start() - 1 : k.start()] if k.start() else ""
             whole = not re.match(r"[\u4e00-\u9fff々A-Za-z0-9Ａ-Ｚａ-ｚ]", before)
             if len(words) < 3:
                 continue
-            initials = {w: _initials(w) for w in words}
+            initials = {w: katakana_initials(w) for w in words}
             if _assign([initials[w] for w in words], letters, whole):
                 continue
             yield Hit(
@@ -395,6 +369,60 @@ def acronym_expansion_mismatch(ctx: Context) -> Iterator[Hit]:
                 target=ctx.span(seg, k.start(), m.end()),
                 evidence={"acronym": acronym, "words": {w: sorted(initials[w]) for w in words}},
                 suggestion=f"check what {acronym} stands for and render that (or keep {acronym} alone)",
+            )
+
+
+@rule("ACR004", "acronym-expansion-word", Severity.MINOR, "A word of a kanji expansion stands for no letter of the acronym after it, and a letter for no word")
+def acronym_expansion_word(ctx: Context) -> Iterator[Hit]:
+    """Finds a Japanese expansion in which a word of the name was replaced by a word of another
+    meaning, so that it no longer spells the acronym in parentheses after it: ``環境投資庁(EPA)``
+    has 投資 ("investment"), which no letter of EPA stands for, while EPA's P stands for no word
+    of it. The translation swapped a word for a neighbouring one, picked a different term
+    (supersonic for hypersonic), or garbled an official name.
+
+    Each word stands for the first letters of its JMdict glosses, and of what it means inside
+    JMdict's set phrases (通貨: "currency", but "monetary" in 国際通貨基金), so official names
+    rendered by meaning rather than word for word are not reported; country abbreviations (日,
+    米) stand for their countries. Both sides must fail: a word with no letter alone is a
+    qualifier Japanese adds (米国国立科学財団(NSF)), a letter with no word alone is a word
+    Japanese leaves out (科学技術振興機構(JST)). Not reported either: names the dictionary lists
+    whole, expansions of three or more katakana words (ACR002's), acronyms made of syllables
+    (more letters than words plus two), and the letters of function words (A, O, T, F, I) and of
+    Japan and trans-/cross- (J, X). The phrase right before the expansion may hold letters
+    (持続可能な価値創造(SX)).
+
+    Measured on JMdict's own kanji names of acronyms, each taken as unknown: see
+    ``benchmarks/names_eval.py`` (``acronym_expansions``).
+    """
+    dictionary = Dictionary.shared()
+    if not dictionary.available:
+        return
+    for seg in ctx.target.segments:
+        for m in _ACRONYM.finditer(seg.text):
+            acronym = m.group(1)
+            head = seg.text[: m.start()].rstrip()
+            k = _KATAKANA_EXPANSION.search(head)
+            if k and len([t for t in ctx.tokenizer.tokenize(k.group()) if re.fullmatch(r"[ァ-ヺー]+", t.surface)]) >= 3:
+                continue  # ACR002's
+            exp = _expansion(ctx, head)
+            if len(exp) < 2:
+                continue
+            start = len(head) - len(exp)
+            before = re.split(r"[、。，,：:「」『』（）()\s]", head[max(0, start - 12) : start])[-1]
+            found = expansion_mismatch(exp, acronym, dictionary, before)
+            if found is None:
+                continue
+            blamed = "、".join(f"{w}({'; '.join(found.glosses[w][:2])})" for w in found.words)
+            yield Hit(
+                f"「{exp}」 does not spell {acronym}: {blamed} stands for no letter of it, and "
+                f"{', '.join(found.letters)} for no word of the expansion",
+                target=ctx.span(seg, start, m.end()),
+                evidence={
+                    "acronym": acronym, "expansion": exp, "unmatched_words": list(found.words),
+                    "unmatched_letters": list(found.letters), "glosses": {w: list(g) for w, g in found.glosses.items()},
+                    "words": {w: list(v) for w, v in found.stands_for.items()},
+                },
+                suggestion=f"check the official name behind {acronym}: a word may have been translated in another sense",
             )
 
 
