@@ -18,7 +18,8 @@ name written two ways) on JMnedict persons in template documents (``person_name_
 NAM004 (a titled kanji name one read-alike character from a known person's) on JMnedict's
 persons misspelt and taken as unknown (``near_known_persons``); ACR004 (a kanji expansion with a
 word that stands for no letter of its acronym) on JMdict's kanji names of acronyms
-(``acronym_expansions``).
+(``acronym_expansions``); CON007 (a kanji name also written in katakana) on the references and
+systems, and on reference names respelt in katakana (``katakana_kanji_names``).
 
 Run: ``python benchmarks/names_eval.py [--seed 7]`` (skips when ../shared/data is absent).
 """
@@ -174,6 +175,69 @@ def near_known_persons(rng: random.Random, n: int = 400) -> dict[str, object]:
         out[f"persons_flagged_{kind}"] = {"persons": len(names), "flagged": hits, "share": round(hits / max(len(names), 1), 4)}
     return out
 
+
+def katakana_kanji_names(docs: list[tuple[list[str], list[str]]]) -> dict[str, object]:
+    """CON007 without the source: its findings on the clean references and on the 13 systems'
+    outputs (documents of the same lines), and recall when the last occurrence of a kanji proper
+    noun that a reference document writes twice or more is replaced by its reading in katakana
+    (``reading``: 岸田 → キシダ), or by that reading with its long vowels written ー, as a name
+    transliterated back from romaji reads (``long_vowel``: 東京 → トーキョー); the documents to
+    respell are the references' and WMT22 ja-en's Japanese sources' (which are clean too)."""
+    from audit.lexicon.tokens import Tokenizer
+
+    tokenizer = Tokenizer.shared()
+    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
+    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
+        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
+    o_row, e_row = set("オコソトノホモヨロゴゾドボポョ"), set("エケセテネヘメレゲゼデベペ")
+
+    def lengthened(kana: str) -> str:
+        return "".join("ー" if i and ((ch == "ウ" and kana[i - 1] in o_row) or (ch == "イ" and kana[i - 1] in e_row)) else ch
+                       for i, ch in enumerate(kana))
+
+    def con007(tgt: list[str]) -> list[str]:
+        tdoc = document_from_text("\n".join(tgt), "ja", presegmented=True)
+        return [f.target.text for f in run_rules(Context(target=tdoc), select_rules(("CON007",)))[0] if f.target]
+
+    findings: dict[str, list[str]] = {}
+    at = 0
+    for src, _ in docs:
+        for name, lines in outputs.items():
+            findings.setdefault(name, []).extend(con007([(x or "。") for x in lines[at : at + len(src)]]))
+        at += len(src)
+    # Japanese written as such names far more people and places than translations from English:
+    # WMT22 ja-en's sources join the references as documents to respell
+    native = DATA.parent.joinpath("ja-en", "source.ja")
+    lines = outputs["reference"] + (native.read_text(encoding="utf-8").splitlines() if native.is_file() else [])
+    findings["ja-en source"] = []
+    recall = {"reading": [0, 0], "long_vowel": [0, 0]}
+    for at in range(0, len(lines), len(docs[0][0])):
+        tgt = [(x or "。") for x in lines[at : at + len(docs[0][0])]]
+        if at >= len(outputs["reference"]):
+            findings["ja-en source"].extend(con007(tgt))
+        where: dict[str, list[tuple[int, int, str]]] = {}
+        for i, line in enumerate(tgt):
+            for tok in tokenizer.tokenize(line):
+                if tok.is_proper and len(tok.surface) >= 2 and re.fullmatch(r"[\u4e00-\u9fff々]+", tok.surface) and len(kana_key(tok.reading)) >= 3:
+                    where.setdefault(tok.surface, []).append((i, tok.begin, tok.reading))
+        for word, spots in where.items():
+            if len(spots) < 2 or word == "日本":
+                continue
+            i, start, reading = spots[-1]
+            for kind in recall:
+                new = reading if kind == "reading" else lengthened(reading)
+                if kind == "long_vowel" and new == reading:
+                    continue
+                bad = list(tgt)
+                bad[i] = tgt[i][:start] + new + tgt[i][start + len(word) :]
+                recall[kind][1] += 1
+                recall[kind][0] += new in con007(bad)
+    return {
+        "findings_on_references": findings["reference"],
+        "findings_on_ja_en_sources": findings.pop("ja-en source"),
+        "findings_on_systems": {name: found for name, found in findings.items() if name != "reference" and found},
+        **{kind: {"found": f, "injected": n, "recall": round(f / max(n, 1), 3)} for kind, (f, n) in recall.items()},
+    }
 
 class _Without:
     """The shared dictionary with one written form taken out: a name measured as if the
@@ -473,6 +537,7 @@ def main() -> int:
         "CON006_person_name_variants_target_only": person_name_variants(random.Random(args.seed)),
         "NAM004_near_known_persons_target_only": near_known_persons(random.Random(args.seed)),
         "ACR004_acronym_expansions_target_only": acronym_expansions(random.Random(args.seed)),
+        "CON007_katakana_kanji_names_target_only": katakana_kanji_names(docs),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

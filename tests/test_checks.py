@@ -793,6 +793,18 @@ def test_kanji_expansion_with_a_word_that_stands_for_no_letter():
     assert not target_findings(fine, "ACR004")
 
 
+def test_a_kanji_name_also_written_in_katakana():
+    found = target_findings("ナゴヤの会議に出席した。名古屋市の市長が歓迎した。", "CON007")
+    assert [(f.target.text, f.evidence["kanji"], f.suggestion) for f in found] == [("ナゴヤ", "名古屋", "名古屋")]
+    # long vowels as a name transliterated back from romaji writes them
+    assert [f.target.text for f in target_findings("トーキョーで会談した。東京の天気は晴れた。", "CON007")] == ["トーキョー"]
+    quiet = (
+        "チームニッポンが勝った。日本代表は強い。\n"  # 日本 in katakana: a house style of team names
+        "カナダの首相が来た。金田氏も来た。\n"  # カネダ, not カナダ
+        "ナゴヤドームで試合があった。\n"  # no kanji form in the document
+    )
+    assert not target_findings(quiet, "CON007")
+
 def test_a_word_stands_for_what_it_means_in_set_phrases():
     from audit.lexicon.acronyms import compound_letters, expansion_mismatch
     from audit.lexicon.names import Dictionary

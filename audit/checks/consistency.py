@@ -12,7 +12,7 @@ from os.path import commonprefix
 from audit.checks.base import Context, Hit, rule
 from audit.checks.garbled import in_broken_word
 from audit.lexicon.acronyms import FUNCTION_LETTERS, KANA_FUNCTION_WORDS, expansion_mismatch, katakana_initials
-from audit.lexicon.names import Dictionary, KatakanaModel, read_alike
+from audit.lexicon.names import Dictionary, KatakanaModel, kana_key, read_alike
 from audit.lexicon.script import KATAKANA_RUN
 from audit.model import Severity, Span
 
@@ -711,3 +711,53 @@ def person_name_variants(ctx: Context) -> Iterator[Hit]:
                           "readings": list(alike)},
                 suggestion=f"write the name the same way in both places ({other}{title} or {full}{title})",
             )
+
+
+# 日本 in katakana (ニッポン, ニホン) is a house style of team and brand names (龍神ニッポン), not a slip.
+_KATAKANA_STYLE_NAMES = frozenset({"日本"})
+_PLACE_SUFFIXES = frozenset("都道府県市区町村州")
+
+
+@rule("CON007", "katakana-kanji-name", Severity.MINOR, "A Japanese name written in katakana where the document writes it in kanji")
+def katakana_for_kanji_name(ctx: Context) -> Iterator[Hit]:
+    """Finds a katakana word that is the reading of a kanji name the same document writes in
+    kanji: ``オオサカ万博`` beside ``大阪府``. Translating from English, machine translation
+    often fails to recognise a Japanese name in romaji (Osaka, Kishida) and transliterates it
+    back into katakana, so one place or person appears in two scripts, the katakana one reading as
+    foreign.
+
+    Kanji names are Sudachi's proper nouns of two kanji or more; readings are compared with
+    long vowels and small kana ignored (トーキョー and 東京's トウキョウ meet), and must be three
+    kana or longer. 日本 as ニッポン or ニホン is a house style of team and brand names and is
+    left alone.
+    """
+    names: dict[str, tuple[str, Span]] = {}
+    for seg in ctx.target.segments:
+        for tok in ctx.tokenizer.tokenize(seg.text):
+            if tok.is_proper and len(tok.surface) >= 2 and re.fullmatch(r"[\u4e00-\u9fff々]+", tok.surface) and tok.surface not in _KATAKANA_STYLE_NAMES:
+                forms = [(tok.surface, tok.reading)]
+                if len(tok.surface) >= 3 and tok.surface[-1] in _PLACE_SUFFIXES:  # 大阪府: オオサカ is 大阪's
+                    head = ctx.tokenizer.tokenize(tok.surface[:-1])
+                    if len(head) == 1:
+                        forms.append((head[0].surface, head[0].reading))
+                for surface, reading in forms:
+                    key = kana_key(reading)
+                    if len(key) >= 3:
+                        names.setdefault(key, (surface, ctx.span(seg, tok.begin, tok.begin + len(surface))))
+    if not names:
+        return
+    for seg in ctx.target.segments:
+        for m in KATAKANA_RUN.finditer(seg.text):
+            at = m.start()
+            for word in m.group().split("・"):
+                start, at = at, at + len(word) + 1
+                found = names.get(kana_key(word)) if word else None
+                if found is None or in_broken_word(ctx, seg, start, start + len(word)):
+                    continue
+                kanji, where = found
+                yield Hit(
+                    f"「{word}」 is the reading of 「{kanji}」, which this document writes in kanji: a Japanese name transliterated back from English",
+                    target=ctx.span(seg, start, start + len(word)),
+                    evidence={"kanji": kanji, "kanji_at": where.start},
+                    suggestion=kanji,
+                )
