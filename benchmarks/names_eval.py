@@ -19,7 +19,8 @@ NAM004 (a titled kanji name one read-alike character from a known person's) on J
 persons misspelt and taken as unknown (``near_known_persons``); ACR004 (a kanji expansion with a
 word that stands for no letter of its acronym) on JMdict's kanji names of acronyms
 (``acronym_expansions``); CON007 (a kanji name also written in katakana) on the references and
-systems, and on reference names respelt in katakana (``katakana_kanji_names``).
+systems, and on reference names respelt in katakana (``katakana_kanji_names``); CON008 (two
+people listed with one sole office) on template sentences and WMT22 text (``one_office_two_people``).
 
 Run: ``python benchmarks/names_eval.py [--seed 7]`` (skips when ../shared/data is absent).
 """
@@ -238,6 +239,48 @@ def katakana_kanji_names(docs: list[tuple[list[str], list[str]]]) -> dict[str, o
         "findings_on_systems": {name: found for name, found in findings.items() if name != "reference" and found},
         **{kind: {"found": f, "injected": n, "recall": round(f / max(n, 1), 3)} for kind, (f, n) in recall.items()},
     }
+
+def one_office_two_people(rng: random.Random, n: int = 300) -> dict[str, object]:
+    """CON008 without the source: ``recall``, two JMnedict persons of four kanji that the tokenizer
+    reads as a surname of two kanji and a given name, listed with one minister's office in a template sentence (A外相、B外相らが出席した); ``mixed_flagged``,
+    the same two with different offices (it must stay quiet); ``findings`` on all WMT22 Japanese
+    text (the en-ja references and 13 systems' outputs, the ja-en sources), with the number of
+    sentences there that list two titled Japanese full names side by side at all."""
+    from audit.checks.consistency import _OFFICE_LIST, _office_holder
+    from audit.lexicon.names import _jamdict_path
+
+    path = _jamdict_path()
+    if path is None:
+        return {"skipped": "jamdict-data not installed"}
+    import sqlite3
+
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    persons = sorted({k for (k,) in db.execute(
+        "SELECT k.text FROM NEKanji k JOIN NETranslation t ON t.idseq = k.idseq JOIN NETransType y ON y.tid = t.ID "
+        "WHERE y.text = 'person' AND length(k.text) = 4")})
+    db.close()
+    titles = ["首相", "外相", "防衛相", "財務相", "官房長官", "経済産業大臣", "外務大臣"]
+    probe = Context(target=document_from_text("。", "ja"))  # for its tokenizer
+
+    def con008(text: str) -> int:
+        return len(run_rules(Context(target=document_from_text(text, "ja")), select_rules(("CON008",)))[0])
+
+    found = mixed = tried = 0
+    for a, b in (rng.sample(persons, 2) for _ in range(n)):
+        t, u = rng.sample(titles, 2)
+        if _office_holder(probe, a + t) is None or _office_holder(probe, b + t) is None:
+            continue  # not read as Japanese full names: out of CON008's scope
+        tried += 1
+        found += con008(f"{a}{t}、{b}{t}らが出席した。") > 0
+        mixed += con008(f"{a}{t}、{b}{u}らが出席した。") > 0
+    texts = [DATA.joinpath("reference.ja"), *sorted(DATA.joinpath("systems").glob("*.ja")), DATA.parent / "ja-en" / "source.ja"]
+    lines = [x for p in texts if p.is_file() for x in p.read_text(encoding="utf-8").splitlines()]
+    listed = sum(1 for x in lines for m in _OFFICE_LIST.finditer(x) if _office_holder(probe, m.group(1)) and _office_holder(probe, m.group(3)))
+    findings = [f.target.text for i in range(0, len(lines), 40) for f in run_rules(
+        Context(target=document_from_text("\n".join(x or "。" for x in lines[i : i + 40]), "ja", presegmented=True)),
+        select_rules(("CON008",)))[0] if f.target]
+    return {"pairs": tried, "recall": round(found / max(tried, 1), 3), "mixed_flagged": mixed,
+            "wmt22_sentences_listing_two_titled_names": listed, "wmt22_findings": findings}
 
 class _Without:
     """The shared dictionary with one written form taken out: a name measured as if the
@@ -538,6 +581,7 @@ def main() -> int:
         "NAM004_near_known_persons_target_only": near_known_persons(random.Random(args.seed)),
         "ACR004_acronym_expansions_target_only": acronym_expansions(random.Random(args.seed)),
         "CON007_katakana_kanji_names_target_only": katakana_kanji_names(docs),
+        "CON008_one_office_two_people_target_only": one_office_two_people(random.Random(args.seed)),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

@@ -805,6 +805,20 @@ def test_a_kanji_name_also_written_in_katakana():
     )
     assert not target_findings(quiet, "CON007")
 
+def test_two_people_listed_with_one_office_that_one_person_holds():
+    found = target_findings("山田太郎外相、佐藤花子外相らが会合に出席した。", "CON008")
+    assert len(found) == 1 and found[0].evidence["office"] == "外相"
+    assert list(found[0].evidence["names"]) == ["山田太郎", "佐藤花子"] and found[0].severity == Severity.MAJOR
+    assert len(target_findings("鈴木一郎経済産業大臣と田中二郎経済産業大臣が並んだ。", "CON008")) == 1
+    quiet = (
+        "山田太郎外相、佐藤花子防衛相らが出席した。\n"  # two offices
+        "王毅外相と林芳正外相が会談した。\n"  # two countries' ministers: not two Japanese full names
+        "山田太郎元首相と佐藤花子元首相が出席した。\n"  # former holders are many
+        "山田太郎首相(当時)と佐藤花子首相が会った。\n"
+        "山田太郎外相は佐藤花子外相と会った。\n"  # not a list: the sentence says who met whom
+    )
+    assert not target_findings(quiet, "CON008")
+
 def test_a_word_stands_for_what_it_means_in_set_phrases():
     from audit.lexicon.acronyms import compound_letters, expansion_mismatch
     from audit.lexicon.names import Dictionary

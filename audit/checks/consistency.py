@@ -761,3 +761,54 @@ def katakana_for_kanji_name(ctx: Context) -> Iterator[Hit]:
                     evidence={"kanji": kanji, "kanji_at": where.start},
                     suggestion=kanji,
                 )
+
+
+# CON008: offices one person holds at a time in a government: the prime minister's and the
+# ministers' (外相, 防衛相, 経済産業大臣 …); 元, 前 and 故 make a former holder, of whom there are many.
+_SOLE_OFFICE = re.compile(r"(?:内閣総理大臣|総理大臣|首相|総理|副総理|官房長官|(?![元前故])[\u4e00-\u9fff]{1,6}(?:相|大臣))")
+_OFFICE_LIST = re.compile(r"([\u4e00-\u9fff々]{4,12})(?=(、|，|と|および|及び|や|並びに)([\u4e00-\u9fff々]{4,12})(?![\u4e00-\u9fff々]))")
+_AT_THE_TIME = re.compile(r"\s*[（(]当時")
+
+
+def _office_holder(ctx: Context, run: str) -> tuple[str, str] | None:
+    """A kanji run read as a Japanese full name and a sole office (西村康稔外相 → 西村康稔, 外相):
+    the tokenizer's surname of two kanji or more, its given name, then the office."""
+    toks = ctx.tokenizer.tokenize(run)
+    if len(toks) < 3 or toks[0].pos[1:4] != ("固有名詞", "人名", "姓") or len(toks[0].surface) < 2:
+        return None
+    if toks[1].pos[1:4] != ("固有名詞", "人名", "名"):
+        return None
+    title = run[toks[2].begin :]
+    return (run[: toks[2].begin], title) if _SOLE_OFFICE.fullmatch(title) else None
+
+
+@rule("CON008", "one-office-two-people", Severity.MAJOR, "Two people listed side by side with an office that one person holds")
+def one_office_two_people(ctx: Context) -> Iterator[Hit]:
+    """Finds two Japanese people listed side by side with the same office that only one person
+    holds at a time: ``山田太郎外相、佐藤花子外相`` (a country has one foreign minister). Machine
+    translation copies the title of one item of a list onto the next, so that one of the two is
+    given the other's office.
+
+    The office is the prime minister's or a minister's (首相, 官房長官, 外相, 防衛相, 経済産業大臣…),
+    without 元, 前 or 故 (there are many former holders) and without (当時) after it; both names
+    must read as Japanese full names, a surname of two kanji or more then a given name (Sudachi's
+    reading), since foreign
+    ministers of two countries often meet in one sentence (王毅外相と林芳正外相), and Chinese and
+    Korean names mostly have one-kanji surnames. The items must be adjacent: joined by 、, と, および,
+    や or 並びに. Needs jamdict-data (in the default install).
+    """
+    for seg in ctx.target.segments:
+        for m in _OFFICE_LIST.finditer(seg.text):
+            first, second = _office_holder(ctx, m.group(1)), _office_holder(ctx, m.group(3))
+            if first is None or second is None or first[1] != second[1] or first[0] == second[0]:
+                continue
+            end = m.end(1) + len(m.group(2)) + len(m.group(3))
+            if _AT_THE_TIME.match(seg.text, m.end(1)) or _AT_THE_TIME.match(seg.text, end):
+                continue
+            title = first[1]
+            yield Hit(
+                f"「{first[0]}{title}」 and 「{second[0]}{title}」: two people given the one office {title}; one of them holds another",
+                target=ctx.span(seg, m.start(1), end),
+                evidence={"office": title, "names": [first[0], second[0]]},
+                suggestion="check which office each holds; the title of one was probably copied onto the other",
+            )

@@ -784,10 +784,11 @@ class PersonIndex:
         db = self._dictionary._db()
         return frozenset() if db is None else frozenset(t for (t,) in db.execute(self._TYPED, (text,)))
 
-    def splits(self, name: str) -> bool:
-        """Whether ``name`` is a JMnedict surname followed by a given name (山田正己)."""
+    def splits(self, name: str, min_surname: int = 1) -> bool:
+        """Whether ``name`` is a JMnedict surname (of ``min_surname`` kanji or more) followed by a
+        given name (山田正己)."""
         return any("surname" in self._types(name[:k]) and self._types(name[k:]) & {"given", "fem", "masc"}
-                   for k in range(1, len(name)))
+                   for k in range(min_surname, len(name)))
 
     @lru_cache(maxsize=1)  # noqa: B019 - one shared instance
     def _by_reading(self) -> dict[str, frozenset[str]]:
