@@ -384,7 +384,7 @@ def acronym_expansion_word(ctx: Context) -> Iterator[Hit]:
     JMdict's set phrases (通貨: "currency", but "monetary" in 国際通貨基金), so official names
     rendered by meaning rather than word for word are not reported; country abbreviations (日,
     米) stand for their countries. Both sides must fail: a word with no letter alone is a
-    qualifier Japanese adds (米国国立科学財団(NSF)), a letter with no word alone is a word
+    qualifier Japanese adds (米国国立衛生研究所(NIH)), a letter with no word alone is a word
     Japanese leaves out (科学技術振興機構(JST)). Not reported either: names the dictionary lists
     whole, expansions of three or more katakana words (ACR002's), acronyms made of syllables
     (more letters than words plus two), and the letters of function words (A, O, T, F, I) and of

@@ -46,6 +46,7 @@ _STOP = frozenset("a an the of to in on at for by with from and or etc e g esp o
 _KANJI = re.compile(r"[\u4e00-\u9fff々]")
 _KATAKANA_WORD = re.compile(r"[ァ-ヺー]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
+_SCRIPT_RUN = re.compile(r"[ァ-ヺー]+|[A-Za-z0-9]+|[\u4e00-\u9fff々]+|.", re.S)
 
 
 def katakana_initials(word: str) -> frozenset[str]:
@@ -75,8 +76,9 @@ def gloss_initials(glosses: tuple[str, ...] | list[str]) -> frozenset[str]:
 
 
 def split_words(text: str, dictionary: Dictionary) -> list[str]:
-    """The expansion as dictionary words, longest first from the left (国立標準技術研究所 →
-    国立 標準 技術 研究所); runs of country abbreviations (日米豪) one country each."""
+    """The expansion as dictionary words, longest first from the left (欧州中央銀行 → 欧州 中央
+    銀行); runs of country abbreviations (日米豪) one country each; a stretch no word starts at, as
+    a run of one script."""
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -96,11 +98,11 @@ def split_words(text: str, dictionary: Dictionary) -> list[str]:
                 out.append(w)
                 i += n
                 break
-        else:  # unknown: a run of one script
-            m = _KATAKANA_WORD.match(text, i) or _LATIN_WORD.match(text, i) or re.compile(r"[\u4e00-\u9fff々]+|.").match(text, i)
-            assert m is not None
-            out.append(m.group())
-            i = m.end()
+        else:
+            m = _SCRIPT_RUN.match(text, i)
+            piece = m.group() if m else text[i]
+            out.append(piece)
+            i += len(piece)
     return out
 
 
