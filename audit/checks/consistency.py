@@ -385,11 +385,11 @@ def acronym_expansion_word(ctx: Context) -> Iterator[Hit]:
     rendered by meaning rather than word for word are not reported; country abbreviations (日,
     米) stand for their countries. Both sides must fail: a word with no letter alone is a
     qualifier Japanese adds (米国国立衛生研究所(NIH)), a letter with no word alone is a word
-    Japanese leaves out (科学技術振興機構(JST)). Not reported either: names the dictionary lists
+    Japanese leaves out (国際交流基金(JF): Japan Foundation). Not reported either: names the dictionary lists
     whole, expansions of three or more katakana words (ACR002's), acronyms made of syllables
     (more letters than words plus two), and the letters of function words (A, O, T, F, I) and of
     Japan and trans-/cross- (J, X). The phrase right before the expansion may hold letters
-    (持続可能な価値創造(SX)).
+    (持続的な価値創出(SX)).
 
     Measured on JMdict's own kanji names of acronyms, each taken as unknown: see
     ``benchmarks/names_eval.py`` (``acronym_expansions``).
@@ -792,9 +792,8 @@ def one_office_two_people(ctx: Context) -> Iterator[Hit]:
     The office is the prime minister's or a minister's (首相, 官房長官, 外相, 防衛相, 経済産業大臣…),
     without 元, 前 or 故 (there are many former holders) and without (当時) after it; both names
     must read as Japanese full names, a surname of two kanji or more then a given name (Sudachi's
-    reading), since foreign
-    ministers of two countries often meet in one sentence (王毅外相と林芳正外相), and Chinese and
-    Korean names mostly have one-kanji surnames. The items must be adjacent: joined by 、, と, および,
+    reading), since foreign ministers of two countries often meet in one sentence (王毅外相と林芳正外相),
+    and Chinese and Korean names mostly have one-kanji surnames. The items must be adjacent: joined by 、, と, および,
     や or 並びに. Needs jamdict-data (in the default install).
     """
     for seg in ctx.target.segments:
