@@ -31,7 +31,7 @@ KANA_FUNCTION_WORDS = frozenset("アンド オブ ザ フォー トゥ トゥー
 # Letters an acronym may spend on a function word that the Japanese leaves out (AtJ: alcohol-to-jet).
 FUNCTION_LETTERS = frozenset("AOTFI")
 # Letters a Japanese name routinely leaves unwritten: J for Japan in the names of Japanese bodies
-# (国際交流基金, JF: Japan Foundation), X for trans-/cross- (GX: green transformation, グリーン転換).
+# (国際協力機構, JICA), X for trans-/cross- (DX: digital transformation, デジタル転換).
 UNWRITTEN_LETTERS = frozenset("JX")
 # One-kanji country abbreviations, by the letters of their English names.
 COUNTRY_LETTERS = {
