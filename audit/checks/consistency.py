@@ -385,8 +385,8 @@ def acronym_expansion_word(ctx: Context) -> Iterator[Hit]:
     rendered by meaning rather than word for word are not reported; country abbreviations (日,
     米) stand for their countries. Both sides must fail: a word with no letter alone is a
     qualifier Japanese adds (米国国立衛生研究所(NIH)), a letter with no word alone is a word
-    Japanese leaves out (国際協力機構(JICA): Japan International Cooperation Agency). Not reported either: names the dictionary lists
-    whole, expansions of three or more katakana words (ACR002's), acronyms made of syllables
+    Japanese leaves out (国際協力機構(JICA), with no word for Japan). Not reported either: names
+    the dictionary lists whole, expansions of three or more katakana words (ACR002's), acronyms made of syllables
     (more letters than words plus two), and the letters of function words (A, O, T, F, I) and of
     Japan and trans-/cross- (J, X). The phrase right before the expansion may hold letters
     (持続的な価値創出(SX)).
