@@ -456,7 +456,10 @@ def katakana_variants(rng: random.Random, docs: list[tuple[list[str], list[str]]
     outputs (documents of the same lines), and recall when one occurrence of a katakana word
     that a reference document writes twice or more is respelt: ``long_vowel`` drops or adds a
     final ー (コンピューター / コンピュータ), ``one_kana`` replaces one kana of a word of six kana
-    or more (a misspelt name: ハリントン / ハリンドン)."""
+    or more (a misspelt name: ハリントン / ハリンドン); ``surname`` replaces one kana of a surname
+    written alone that the document also writes in a full name with ・ (ハリソン … ハリスン氏),
+    with ``surname_4_kana`` the share found among surnames of four kana or more."""
+    from audit.checks.consistency import katakana_key
     from audit.lexicon.script import KATAKANA_RUN
 
     outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
@@ -468,7 +471,9 @@ def katakana_variants(rng: random.Random, docs: list[tuple[list[str], list[str]]
         return [f.message for f in run_rules(Context(target=tdoc), select_rules(("CON001",)))[0]]
 
     findings: dict[str, list[str]] = {}
-    recall = {"long_vowel": [0, 0], "one_kana": [0, 0]}
+    recall = {"long_vowel": [0, 0], "one_kana": [0, 0], "surname": [0, 0], "surname_4_kana": [0, 0]}
+    surname_rng = random.Random()
+    surname_rng.setstate(rng.getstate())  # its own draws: the other kinds' stay as they were
     at = 0
     for src, _ in docs:
         for name, lines in outputs.items():
@@ -484,7 +489,7 @@ def katakana_variants(rng: random.Random, docs: list[tuple[list[str], list[str]]
             if len(spots) < 2:
                 continue
             i, start = spots[-1]
-            for kind in recall:
+            for kind in ("long_vowel", "one_kana"):
                 if kind == "long_vowel":
                     new = word[:-1] if word.endswith("ー") else word + "ー"
                 else:
@@ -497,6 +502,19 @@ def katakana_variants(rng: random.Random, docs: list[tuple[list[str], list[str]]
                 bad[i] = tgt[i][:start] + new + tgt[i][start + len(word) :]
                 recall[kind][1] += 1
                 recall[kind][0] += any(f"「{new}」" in m for m in con001(bad))
+        runs = [(i, m) for i, line in enumerate(tgt) for m in KATAKANA_RUN.finditer(line)]
+        surnames = {m.group().split("・")[-1] for _, m in runs if "・" in m.group()}
+        alone = {m.group(): (i, m.start()) for i, m in runs if m.group() in surnames}  # its last mention
+        for word, (i, start) in alone.items():
+            kana = [k for k, ch in enumerate(word) if ch != "ー"]
+            k = surname_rng.choice(kana)
+            new = word[:k] + surname_rng.choice([c for c in KANA if c != word[k]]) + word[k + 1 :]
+            bad = list(tgt)
+            bad[i] = tgt[i][:start] + new + tgt[i][start + len(word) :]
+            found = any(f"「{new}」" in m for m in con001(bad))
+            for kind in ("surname", "surname_4_kana") if len(katakana_key(word)) >= 4 else ("surname",):
+                recall[kind][1] += 1
+                recall[kind][0] += found
     return {
         "findings_on_references": len(findings["reference"]),
         "findings_on_systems": {name: len(found) for name, found in findings.items() if name != "reference"},

@@ -883,3 +883,21 @@ def test_an_enumeration_of_clauses_is_not_a_list_of_items():
     assert [[text[a:b] for a, b in items] for items in _enumerations(text)] == [["buy", "renew", "upgrade"]]
     text = "Prices rose for rice, wheat, and soybeans in March."
     assert [[text[a:b] for a, b in items] for items in _enumerations(text)] == [["rice", "wheat", "soybeans"]]
+
+
+def test_surname_written_alone_in_another_spelling():
+    from audit.lexicon.names import KatakanaModel
+
+    if not KatakanaModel.shared().available:
+        pytest.skip("jamdict-data not installed")
+    doc = "マルタ・ハリソン議員が来日した。ハリスン氏は会見で話した。ハリスン氏は帰国した。"
+    found = target_findings(doc, "CON001")
+    assert [(f.target.text, f.suggestion, f.evidence["full_name"], f.evidence["occurrences"]) for f in found] == [
+        ("ハリスン", "ハリソン", "マルタ・ハリソン", 2)
+    ]
+    # two people whose surnames are one kana apart, each with a full name
+    assert not target_findings("マルタ・ハリソン議員とトム・ハリスン議員が来日した。ハリスン氏が話した。", "CON001")
+    # a surname of three kana is one kana off too many other names
+    assert not target_findings("ビル・ゲイツ氏が来日した。ゲイル氏も同行した。", "CON001")
+    # a full name that ends in a word, and a compound of words one kana off it
+    assert not target_findings("ワールド・テニス・チャンピオンシップが開幕した。チャンピオンカップも近い。", "CON001")

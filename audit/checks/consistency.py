@@ -55,12 +55,21 @@ def _different_words(model: KatakanaModel, a: str, b: str) -> bool:
 @rule("CON001", "katakana-variants", Severity.MINOR, "The same katakana word or name is spelled two ways")
 def katakana_variants(ctx: Context) -> Iterator[Hit]:
     """Finds katakana words written in two spellings in one document (``プリンタ`` and
-    ``プリンター``, ``スミッソン`` and ``スミソン``).
+    ``プリンター``, ``スミッソン`` and ``スミソン``), and a surname written alone in another
+    spelling than in the person's full name (``アンナ・ハリソン`` … ``ハリスン氏``).
 
     Variants are grouped by a key that ignores long-vowel marks, ・, small kana and ヴ/ブ, and
     also when the keys differ by one kana in words of six kana or more. The less frequent
     spelling is reported, with the dominant one as the suggestion. A name spelled two ways
     is either a careless inconsistency or, worse, two different people.
+
+    A surname is the last part of a full name written with ・: two or three parts of two kana or
+    more, the first a given name (a word JMdict lacks, or one JMnedict files as a given name:
+    ジョン, not ワールド). A word written alone whose key is one kana off it, at four kana or
+    more, is reported once, with the full name as evidence, when no other full name in the
+    document ends in it or in another word one kana off, and it is not a JMdict word. Machine
+    translation transliterates a name afresh in each sentence, so a later mention drifts
+    (オラフ・ショルツ … シュルツ首相).
     """
     occurrences: dict[str, list[Span]] = defaultdict(list)
     for seg in ctx.target.segments:
@@ -89,6 +98,7 @@ def katakana_variants(ctx: Context) -> Iterator[Hit]:
     clusters: dict[str, list[str]] = defaultdict(list)
     for k in keys:
         clusters[_find(parent, k)].extend(by_key[k])
+    reported: set[str] = set()
     for words in clusters.values():
         if len(words) < 2:
             continue
@@ -97,6 +107,7 @@ def katakana_variants(ctx: Context) -> Iterator[Hit]:
         for word in words:
             if word == dominant:
                 continue
+            reported.add(word)
             for span in occurrences[word]:
                 yield Hit(
                     f"「{word}」 is also written 「{dominant}」 in this document",
@@ -104,6 +115,42 @@ def katakana_variants(ctx: Context) -> Iterator[Hit]:
                     evidence={"variants": dict(counts)},
                     suggestion=dominant,
                 )
+    yield from _surname_variants(occurrences, reported, model)
+
+
+# a full name begins with a given name: a word JMdict lacks, or one JMnedict files as a given name
+# (ジョン, トム); ワールド・テニス・チャンピオンシップ and ドイツ・ポーランド are not people
+_GIVEN_NAME_TYPES = frozenset({"given", "masc", "fem", "person", "unclass"})
+SURNAME_MIN_KANA = 4  # a key of three kana is one kana off too many other names (ゲイツ, ゲイル)
+
+
+def _surname_variants(occurrences: dict[str, list[Span]], reported: set[str], model: KatakanaModel) -> Iterator[Hit]:
+    """CON001's second part: a surname written alone, one kana off the surname of a full name."""
+    dictionary = Dictionary.shared()
+    fulls: dict[str, list[str]] = defaultdict(list)  # key of a surname -> the full names ending in it
+    for word in occurrences:
+        parts = word.split("・")
+        if 2 <= len(parts) <= 3 and all(len(p.replace("ー", "")) >= 2 for p in parts) and (
+            parts[0] not in model.vocabulary or dictionary.name_types(parts[0]) & _GIVEN_NAME_TYPES
+        ):
+            fulls[katakana_key(parts[-1])].append(word)
+    if not fulls:
+        return
+    for word, spans in occurrences.items():
+        key = katakana_key(word)
+        if "・" in word or word in reported or key in fulls or len(key) < SURNAME_MIN_KANA or word in model.vocabulary:
+            continue
+        near = [k for k in fulls if _one_substitution(k, key)]
+        if len(near) != 1:
+            continue
+        full = fulls[near[0]][0]
+        surname = full.split("・")[-1]
+        yield Hit(
+            f"「{word}」 looks like the surname of 「{full}」, written 「{surname}」 there: one person spelled two ways",
+            target=spans[0],
+            evidence={"surname": word, "full_name": full, "full_name_at": occurrences[full][0].start, "occurrences": len(spans)},
+            suggestion=surname,
+        )
 
 
 def _find(parent: dict[str, str], k: str) -> str:

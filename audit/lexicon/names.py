@@ -280,6 +280,19 @@ class Dictionary:
             for table in ("Kanji", "Kana", "NEKanji", "NEKana")
         )
 
+    @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
+    def name_types(self, kana: str) -> frozenset[str]:
+        """The kinds of name JMnedict files a kana form under (given, fem, surname, place, company…)."""
+        db = self._db()
+        if db is None:
+            return frozenset()
+        return frozenset(
+            t for (t,) in db.execute(
+                "SELECT DISTINCT y.text FROM NEKana k JOIN NETranslation t ON t.idseq = k.idseq "
+                "JOIN NETransType y ON y.tid = t.ID WHERE k.text = ?", (kana,),
+            )
+        )
+
     @lru_cache(maxsize=1024)  # noqa: B019 - one shared instance
     def compounds(self, part: str, limit: int = 400) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """JMdict words whose kanji form contains ``part`` and is longer, with their glosses: how
