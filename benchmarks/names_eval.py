@@ -522,6 +522,51 @@ def katakana_variants(rng: random.Random, docs: list[tuple[list[str], list[str]]
     }
 
 
+def original_beside(rng: random.Random, docs: list[tuple[list[str], list[str]]],
+                    per_doc_runs: list[list[list[tuple[str, str]]]]) -> dict[str, object]:
+    """NAM005 without the source: each name of the English source that a reference sentence
+    renders in katakana (``name_runs``) is written beside its katakana in brackets, インフレクション
+    (Infleqtion), in that sentence alone; clean, and with two kana of the katakana changed at random
+    as in the NAM001 mangle set. Plus its findings on WMT22 ja-en's Japanese sources, which give
+    a few originals in brackets of their own (セネックス・エナジー(Senex Energy))."""
+
+    def nam005(lines: list[str]) -> set[int]:
+        tdoc = document_from_text("\n".join(lines), "ja", presegmented=True)
+        found = run_rules(Context(target=tdoc), select_rules(("NAM005",)))[0]
+        return {tdoc.segment_at(f.target.start).id for f in found if f.target is not None}  # type: ignore[union-attr]
+
+    clean = [0, 0]
+    mangled = [0, 0]
+    for (_, tgt), runs in zip(docs, per_doc_runs, strict=True):
+        for i, rs in enumerate(runs):
+            for name, run in rs:
+                # the bracket goes after the whole katakana word the stretch is part of (ヨーロッパ, not ヨーロ)
+                at = tgt[i].find(run)
+                end = at + len(run)
+                while end < len(tgt[i]) and re.match(r"[ァ-ヺー・＝]", tgt[i][end]):
+                    end += 1
+                word = tgt[i][at:end]
+                clean[1] += 1
+                clean[0] += bool(nam005([f"{tgt[i][:end]}({name}){tgt[i][end:]}"]))
+                chars = list(run)
+                kana = [k for k, ch in enumerate(chars) if ch != "ー"]
+                for pos in rng.sample(kana, k=min(2, len(kana))):
+                    chars[pos] = rng.choice([k for k in KANA if k != chars[pos]])
+                bad = "".join(chars)
+                if bad == run:
+                    continue
+                mangled[1] += 1
+                mangled[0] += bool(nam005([f"{tgt[i][:at]}{word.replace(run, bad, 1)}({name}){tgt[i][end:]}"]))
+    native = DATA.parent.joinpath("ja-en", "source.ja")
+    lines = native.read_text(encoding="utf-8").splitlines() if native.is_file() else []
+    on_native = sum(len(nam005([(x or "。") for x in lines[at : at + 40]])) for at in range(0, len(lines), 40))
+    return {
+        "clean_pairs": clean[1], "clean_flagged": clean[0], "false_alarm_rate": round(clean[0] / max(clean[1], 1), 4),
+        "mangled": {"found": mangled[0], "injected": mangled[1], "recall": round(mangled[0] / max(mangled[1], 1), 3)},
+        "findings_on_ja_en_sources": on_native,
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=7)
@@ -600,6 +645,7 @@ def main() -> int:
         "ACR004_acronym_expansions_target_only": acronym_expansions(random.Random(args.seed)),
         "CON007_katakana_kanji_names_target_only": katakana_kanji_names(docs),
         "CON008_one_office_two_people_target_only": one_office_two_people(random.Random(args.seed)),
+        "NAM005_original_beside_target_only": original_beside(random.Random(args.seed), docs, per_doc_runs),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

@@ -225,3 +225,27 @@ def test_an_organisation_rendered_as_another_known_one_is_critical(en, ja, found
     else:
         assert len(hits) == 1 and hits[0].target.text == found and hits[0].severity.value == "critical"
         assert hits[0].evidence["found_is"].startswith("Mitsubishi") and hits[0].suggestion in hits[0].evidence["expected_forms"]
+
+
+def test_katakana_against_the_original_beside_it():
+    from audit.checks.base import Context, run_rules, select_rules
+    from audit.io.document import document_from_text
+
+    if not Dictionary.shared().available:
+        pytest.skip("jamdict-data not installed")
+
+    def nam005(text: str) -> list:
+        return run_rules(Context(target=document_from_text(text, "ja")), select_rules(("NAM005",)))[0]
+
+    found = nam005("ラミネス(Ramirez)長官は会見で話した。")
+    assert [(f.target.text, f.evidence["name"], f.evidence["closest_in_translation"]) for f in found] == [
+        ("ラミネス(Ramirez)", "Ramirez", "ラミネス")
+    ]
+    assert found[0].suggestion.startswith("render 'Ramirez' as ラミレス")
+    # the other way round, with full-width brackets
+    assert [f.evidence["katakana"] for f in nam005("Harrington（ハリンドソ）氏が来日した。")] == ["ハリンドソ"]
+    # faithful renderings, a variant e2k accepts, and a bracket that holds something other than the name
+    assert not nam005("ラミレス(Ramirez)長官とハリントン(Harrington)氏が会った。")
+    assert not nam005("ライモンド(Raimondo)長官が来日した。")
+    assert not nam005("トマス・ウェルド(Oakridge Labs)が発表した。")
+    assert not nam005("国際通貨基金(IMF)が発表した。")  # an acronym: ACR002's

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from audit.checks.base import Context, Hit, rule
 from audit.checks.consistency import titled_names
@@ -183,7 +184,7 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
     for s_start, s_text, t_start, t_end, t_text in ctx.pair_texts():
         t_low = unicodedata.normalize("NFKC", t_text).lower()  # full-width Latin (ＥｖｅｒＧｒｏｗ) is Latin too
         kata = "|".join(kana_key(r) for r in KATAKANA_RUN.findall(t_text))  # windows never join two words
-        reading: str | None = None
+        reading: list[str] = []  # the translation's kanji readings as a phonetic key, when first needed
         in_glossary = [(h.start, h.end) for h in ctx.glossary.find_source(s_text)] if ctx.glossary else []
         for m in _candidates(s_text, vocab, dictionary):
             word = m.group(0)
@@ -193,39 +194,11 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
                 continue
             if any(len(p) >= 4 and p.lower() in t_low for p in _CAMEL_PART.findall(word)[1:]):
                 continue  # a brand kept partly in Latin: ノートンLifeLock
-            forms = dictionary.name_forms(word)
-            if word.endswith("s") and len(word) > 4:  # Christians: キリスト教徒, which JMdict glosses "Christian"
-                forms = tuple(sorted({*forms, *dictionary.name_forms(word[:-1])}))
-            written = [f for f in forms if len(f) >= 2 and not _is_hiragana(f)]  # 岸田, モスクワ: looked up as they are
-            if any(f in t_text for f in written):
+            judged = _unrendered(ctx, word, t_text, kata, reading, dictionary, s_text)
+            if judged is None:
                 continue
-            expected = transliterate(word)
-            dict_keys = [k for k in {kana_key(f) for f in forms if _is_kana(f)} if len(k) >= 2]
-            e2k_key = kana_key(expected)
-            if not dict_keys and not e2k_key:
-                continue
-            best_d, found_d = max((best_window(k, kata) for k in dict_keys), default=(0.0, ""))
-            best_e, found_e = best_window(e2k_key, kata) if e2k_key else (0.0, "")
-            if best_d >= OK_DICTIONARY:
-                continue  # close to a transliteration the dictionary lists
-            if max(best_d, best_e) < CAPITAL_MOST_LIKE and _capital_as_country(word, s_text, t_text):
-                continue  # no katakana like it (which could be it misspelt), and the country named instead
-            scored = rendering(word, t_text, e2k_key)
-            if scored is None:
-                # No e2k model: its guess is matched loosely (it is weaker on names from other
-                # languages), and only when the dictionary has no transliteration of its own.
-                if best_e >= (OK_WITH_DICTIONARY if dict_keys else OK_SIMILARITY):
-                    continue
-            elif _scores_at_least(scored, OK_RENDERING) or (best_e >= OK_CLOSE_GUESS and _scores_at_least(scored, OK_RENDERING_CLOSE)):
-                continue
-            if reading is None:
-                reading = _reading_key(ctx, t_text)
-            r_best = max((best_window(k, reading)[0] for k in [*dict_keys, e2k_key] if k), default=0.0)
-            if r_best >= OK_READING:
-                continue
-            best, found = (best_d, found_d) if best_d >= best_e else (best_e, found_e)
-            if scored is not None and scored.text and best >= 0.4:
-                found = scored.text  # the stretch as written, not its phonetic key
+            expected, forms, scored = judged.expected, judged.forms, judged.scored
+            best, found, r_best = judged.best, judged.found, judged.r_best
             span = ctx.source.span(s_start + m.start(), s_start + m.end())
             evidence: dict[str, object] = {"name": word, "expected_katakana": expected, "similarity": round(max(best, r_best), 2)}
             if scored is not None and scored.text:
@@ -244,6 +217,61 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
                 evidence=evidence,
                 suggestion=f"render '{word}' as {expected}" + (f" or {forms[0]}" if forms else ""),
             )
+
+
+@dataclass(frozen=True)
+class _Unrendered:
+    """A name no form in the translation renders: what was expected and what came closest."""
+
+    expected: str  # e2k's transliteration
+    forms: tuple[str, ...]  # what the dictionary gives for the name
+    scored: Rendering | None  # the best katakana stretch by e2k's model (None: no e2k)
+    best: float  # phonetic-key similarity of the closest katakana stretch
+    found: str  # that stretch
+    r_best: float  # the same for the kanji readings
+
+
+def _unrendered(ctx: Context, word: str, t_text: str, kata: str, reading: list[str], dictionary: Dictionary,
+                s_text: str | None) -> _Unrendered | None:
+    """NAM001's judgement of one name against a translation: None when the translation renders it
+    (a form the dictionary lists, katakana e2k scores as a likely rendering, a kanji reading that
+    sounds like it, or, given the source text ``s_text``, a capital rendered as its country).
+    ``kata`` holds the phonetic keys of the translation's katakana runs, joined by |; ``reading``
+    caches the translation's kanji readings."""
+    forms = dictionary.name_forms(word)
+    if word.endswith("s") and len(word) > 4:  # Christians: キリスト教徒, which JMdict glosses "Christian"
+        forms = tuple(sorted({*forms, *dictionary.name_forms(word[:-1])}))
+    written = [f for f in forms if len(f) >= 2 and not _is_hiragana(f)]  # 岸田, モスクワ: looked up as they are
+    if any(f in t_text for f in written):
+        return None
+    expected = transliterate(word)
+    dict_keys = [k for k in {kana_key(f) for f in forms if _is_kana(f)} if len(k) >= 2]
+    e2k_key = kana_key(expected)
+    if not dict_keys and not e2k_key:
+        return None
+    best_d, found_d = max((best_window(k, kata) for k in dict_keys), default=(0.0, ""))
+    best_e, found_e = best_window(e2k_key, kata) if e2k_key else (0.0, "")
+    if best_d >= OK_DICTIONARY:
+        return None  # close to a transliteration the dictionary lists
+    if s_text is not None and max(best_d, best_e) < CAPITAL_MOST_LIKE and _capital_as_country(word, s_text, t_text):
+        return None  # no katakana like it (which could be it misspelt), and the country named instead
+    scored = rendering(word, t_text, e2k_key)
+    if scored is None:
+        # No e2k model: its guess is matched loosely (it is weaker on names from other
+        # languages), and only when the dictionary has no transliteration of its own.
+        if best_e >= (OK_WITH_DICTIONARY if dict_keys else OK_SIMILARITY):
+            return None
+    elif _scores_at_least(scored, OK_RENDERING) or (best_e >= OK_CLOSE_GUESS and _scores_at_least(scored, OK_RENDERING_CLOSE)):
+        return None
+    if not reading:
+        reading.append(_reading_key(ctx, t_text))
+    r_best = max((best_window(k, reading[0])[0] for k in [*dict_keys, e2k_key] if k), default=0.0)
+    if r_best >= OK_READING:
+        return None
+    best, found = (best_d, found_d) if best_d >= best_e else (best_e, found_e)
+    if scored is not None and scored.text and best >= 0.4:
+        found = scored.text  # the stretch as written, not its phonetic key
+    return _Unrendered(expected, forms, scored, best, found, r_best)
 
 
 @rule("NAM003", "different-entity", Severity.CRITICAL,
@@ -312,6 +340,66 @@ def different_entity(ctx: Context) -> Iterator[Hit]:
                     suggestion=sorted(own, key=len)[0],
                 )
                 break
+
+
+# A katakana name with its original beside it in brackets, either way round: インフレクション(Infleqtion),
+# Infleqtion(インフレクション). 社 or 氏 may stand between the katakana and the bracket.
+_KATA_NAME = r"[ァ-ヺー・･＝=]*[ァ-ヺ][ァ-ヺー・･＝=]*"
+_LATIN_NAME_TEXT = r"[A-Za-z][A-Za-z0-9 .,&'’\-]*[A-Za-z0-9.]"
+_WITH_ORIGINAL = re.compile(
+    rf"(?P<kata>{_KATA_NAME})(?:社|氏)?[ 　]?[(（][ 　]?(?P<latin>{_LATIN_NAME_TEXT})[ 　]?[)）]"
+    rf"|(?<![A-Za-z0-9.&'’\-])(?P<latin2>{_LATIN_NAME_TEXT})[ 　]?[(（][ 　]?(?P<kata2>{_KATA_NAME})[ 　]?[)）]"
+)
+NEAR_MISS = 0.4  # phonetic-key similarity from which the closest katakana is taken for the name misspelt
+
+
+@rule("NAM005", "original-not-rendered", Severity.MAJOR,
+      "A katakana name does not render the Latin original written beside it in brackets")
+def original_not_rendered(ctx: Context) -> Iterator[Hit]:
+    """Finds a katakana name written with its Latin original in brackets beside it that does not
+    render it: 「ラミネス(Ramirez)長官」, 「Raimondo(ライムンド)」. The translation itself gives
+    the name, so no source is needed: each word of the original that is a name (capitalised, four
+    letters or more, not an English dictionary word) is judged as NAM001 judges a name of the
+    source against its translation, with the katakana as the translation: a form the name
+    dictionary lists, katakana that e2k's English→katakana model scores as a likely rendering,
+    or a kanji reading that sounds like it.
+
+    Reported only as a near miss: when the katakana closest to the name is at least loosely like
+    it (phonetic-key similarity 0.4), so that a bracket holding something else (an affiliation,
+    a title, an English gloss of a Japanese name) stays quiet. Acronyms in brackets are ACR002's
+    and ACR004's. Needs e2k and jamdict-data (the default install).
+    """
+    dictionary = Dictionary.shared()
+    for seg in ctx.target.segments:
+        for m in _WITH_ORIGINAL.finditer(seg.text):
+            kata, latin = (m.group("kata"), m.group("latin")) if m.group("kata") else (m.group("kata2"), m.group("latin2"))
+            kata = kata.strip("・･＝=")
+            if not re.search(r"[a-z]", latin) or not kata:
+                continue  # an acronym, ACR002's
+            key = kana_key(kata)
+            reading: list[str] = []
+            for w in _WORD.finditer(latin):
+                word = w.group(0)
+                low = word.lower()
+                if len(word) < MIN_LETTERS or low in _NOT_NAMES or dictionary.is_common_word(low) or _inflected_word(low, dictionary):
+                    continue
+                judged = _unrendered(ctx, word, kata, key, reading, dictionary, None)
+                if judged is None or judged.best < NEAR_MISS or not judged.found:
+                    continue
+                evidence: dict[str, object] = {
+                    "name": word, "original": latin, "katakana": kata, "expected_katakana": judged.expected,
+                    "similarity": round(judged.best, 2), "closest_in_translation": judged.found,
+                }
+                if judged.scored is not None and judged.scored.text:
+                    evidence["transliteration_logprob"] = judged.scored.mean
+                if judged.forms:
+                    evidence["dictionary_forms"] = list(judged.forms[:5])
+                yield Hit(
+                    f"「{kata}」 does not render '{word}' written beside it: expected something like {judged.expected}",
+                    target=ctx.span(seg, m.start(), m.end()),
+                    evidence=evidence,
+                    suggestion=f"render '{word}' as {judged.expected}" + (f" or {judged.forms[0]}" if judged.forms else ""),
+                )
 
 
 def _scores_at_least(r: Rendering, limits: tuple[float, float]) -> bool:
