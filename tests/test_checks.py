@@ -901,3 +901,26 @@ def test_surname_written_alone_in_another_spelling():
     assert not target_findings("ビル・ゲイツ氏が来日した。ゲイル氏も同行した。", "CON001")
     # a full name that ends in a word, and a compound of words one kana off it
     assert not target_findings("ワールド・テニス・チャンピオンシップが開幕した。チャンピオンカップも近い。", "CON001")
+
+
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        ("政府は20億万ドルを投じる。", "20億万"),  # billion rendered twice over
+        ("予算は1.5兆億円である。", "1.5兆億"),
+        ("売上は3千億万円に達した。", "3千億万"),
+        ("総額は3万2億円だ。", "3万2億"),  # units out of order
+        ("総額は1億20000万円だ。", "1億20000万"),  # five digits under 億
+        ("総額は1億2.5万円だ。", "1億2.5万"),
+        ("総額は1兆2000億円、うち1億2,000万円は基金に。", None),
+        ("五千万円と3百万ドルを投じた。", None),  # 千 and 百 are not myriad units
+        ("億万長者が数億円を寄付した。", None),  # no digits before the units
+        ("10万京都府民が参加した。", None),  # 京都, not 京
+    ],
+)
+def test_malformed_amounts(text, flagged):
+    found = target_findings(text, "NUM003")
+    if flagged is None:
+        assert not found
+    else:
+        assert [f.target.text for f in found] == [flagged]

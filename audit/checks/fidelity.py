@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import TypeVar
 
 from audit.checks.base import Context, Hit, rule
-from audit.lexicon.numbers import Quantity, english_quantities, japanese_quantities, same, scale_slip
+from audit.lexicon.numbers import Quantity, english_quantities, japanese_quantities, malformed_amounts, same, scale_slip
 from audit.model import Bead, Segment, Severity, Span
 
 _T = TypeVar("_T")
@@ -1280,6 +1280,30 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
     before = strip.sub("", text[max(0, start - 8) : start])[-6:]
     after = strip.sub("", text[end : end + 10])[:6]
     return before, after
+
+
+@rule("NUM003", "malformed-amount", Severity.MAJOR, "A Japanese amount whose units cannot be read: 20億万, 3万2億")
+def malformed_amount(ctx: Context) -> Iterator[Hit]:
+    """Finds Japanese amounts written with myriad units (万, 億, 兆) that no reader can
+    evaluate: two units in a row (「20億万ドル」, 「1.5兆億円」), units out of order
+    (「3万2億円」), or a group of more than four digits, or with a decimal point, after the
+    largest unit (「1億20000万円」). Machine translation produces them when it converts
+    "billion" or "trillion" twice over or splices two renderings of one number; the value meant
+    cannot be recovered without the source. Works in target-only mode; with the source, NUM001
+    compares the value too.
+
+    Not amounts: 億万長者 and 数億 (no digits before the units), 百万 and 千万 (百 and 千 are not
+    myriad units).
+    """
+    for seg in ctx.target.segments:
+        for start, end, why in malformed_amounts(seg.text):
+            amount = seg.text[start:end]
+            yield Hit(
+                f"「{amount}」 cannot be read as an amount: {why}",
+                target=ctx.span(seg, start, end),
+                evidence={"amount": amount, "problem": why},
+                suggestion="write the amount with each of 万, 億, 兆 once, largest first (1兆2000億), from the source's figure",
+            )
 
 
 @rule("NUM002", "quantity-two-ways", Severity.MAJOR, "The same quantity written with two values in one document")

@@ -284,6 +284,38 @@ def japanese_quantities(text: str) -> list[Quantity]:
     return out
 
 
+# A Japanese amount in myriad units (万 10^4, 億 10^8, 兆 10^12): each unit once, larger ones first,
+# and at most four digits before each unit after the first (1兆2000億). A group is Arabic digits,
+# maybe with 千/百/十 after them (3千億), or kanji numerals. 京 (10^16) is left out: it is nearly
+# never an amount, and begins 京都 (10万京都府民).
+_JA_GROUP = r"(?:\d[\d,]*(?:\.\d+)?[千百十]?|[〇一二三四五六七八九十百千]+)"
+_MYRIADS = "万億兆"
+_JA_AMOUNT = re.compile(rf"(?<![\d.,〇一二三四五六七八九十百千]){_JA_GROUP}[{_MYRIADS}]+(?:{_JA_GROUP}[{_MYRIADS}]+)*")
+
+
+def malformed_amounts(text: str) -> list[tuple[int, int, str]]:
+    """Japanese amounts that no reader can evaluate, as (start, end, why) in ``text``: two myriad
+    units in a row (20億万ドル, 1.5兆億円: a billion or a trillion rendered twice over), units out
+    of order (3万2億), or more than four digits or a decimal point in a group after the first
+    (1億20000万). 億万長者 and 数億 have no digits before them and are not amounts."""
+    norm = nfkc_per_char(text)
+    out = []
+    for m in _JA_AMOUNT.finditer(norm):
+        units = [ch for ch in m.group() if ch in _MYRIADS]
+        groups = [g for g in re.split(f"[{_MYRIADS}]+", m.group()) if g]
+        runs = re.findall(f"[{_MYRIADS}]+", m.group())
+        if any(len(r) > 1 for r in runs):
+            why = "two units in a row"
+        elif any(_MYRIADS.index(b) >= _MYRIADS.index(a) for a, b in zip(units, units[1:])):
+            why = "units out of order"
+        elif any(g[0].isdigit() and (len(g.replace(",", "")) > 4 or "." in g) for g in groups[1:]):
+            why = "more than four digits, or a decimal point, after the largest unit"
+        else:
+            continue
+        out.append((m.start(), m.end(), why))
+    return out
+
+
 def same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
