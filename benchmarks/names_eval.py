@@ -45,6 +45,14 @@ from audit.lexicon.names import KATAKANA_PIECE, Dictionary, kana_key, similarity
 from audit.model import Bead  # noqa: E402
 
 KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
+_ROWS = ["アイウエオ", "カキクケコ", "ガギグゲゴ", "サシスセソ", "ザジズゼゾ", "タチツテト", "ダヂヅデド", "ナニヌネノ",
+         "ハヒフヘホ", "バビブベボ", "パピプペポ", "マミムメモ", "ヤユヨ", "ラリルレロ"]
+_VOICING = dict(zip("カキクケコサシスセソタチツテトハヒフヘホ", "ガギグゲゴザジズゼゾダヂヅデドバビブベボ", strict=True))
+# kana that a transliteration may write for each other: another vowel of the same consonant, or voiced/unvoiced
+_ALIKE: dict[str, list[str]] = {
+    ch: [c for c in row if c != ch] + [v for v in (_VOICING.get(ch), *(k for k, x in _VOICING.items() if x == ch)) if v]
+    for row in _ROWS for ch in row
+}
 
 
 def flagged(src: list[str], tgt: list[str], codes: tuple[str, ...] = ("NAM",)) -> set[int]:
@@ -567,6 +575,44 @@ def original_beside(rng: random.Random, docs: list[tuple[list[str], list[str]]],
     }
 
 
+def name_spelled_two_ways(rng: random.Random, docs: list[tuple[list[str], list[str]]],
+                          per_doc_runs: list[list[list[tuple[str, str]]]]) -> dict[str, object]:
+    """CON009 with the source: its findings on the clean references, and recall when a name that a
+    reference document renders in katakana in two sentences or more (``name_runs``) has one kana
+    of its last rendering replaced by one that sounds alike (``_ALIKE``: the same consonant with
+    another vowel, or voiced: ライモンド → レイモンド, ロジャース → ロジャーズ), as transliterations
+    drift: found by CON009 (one name, two spellings), and by CON009 or NAM001 (a respelling
+    e2k finds unlikely is a mangled name)."""
+    clean = 0
+    found = {"CON009": 0, "CON009_or_NAM001": 0}
+    injected = 0
+    for (src, tgt), runs in zip(docs, per_doc_runs, strict=True):
+        clean += len(flagged(src, tgt, ("CON009",)))
+        at: dict[str, list[tuple[int, str]]] = {}
+        for i, rs in enumerate(runs):
+            for name, run in rs:
+                at.setdefault(name, []).append((i, run))
+        for spots in at.values():
+            if len(spots) < 2:
+                continue
+            i, run = spots[-1]
+            kana = [k for k, ch in enumerate(run) if ch in _ALIKE]
+            if not kana:
+                continue
+            k = rng.choice(kana)
+            new = run[:k] + rng.choice(_ALIKE[run[k]]) + run[k + 1 :]
+            bad = list(tgt)
+            bad[i] = tgt[i].replace(run, new, 1)
+            injected += 1
+            by_con009 = i in flagged(src, bad, ("CON009",))
+            found["CON009"] += by_con009
+            found["CON009_or_NAM001"] += by_con009 or i in flagged(src, bad, ("NAM001",))
+    return {
+        "findings_on_references": clean, "injected": injected,
+        **{k: {"found": v, "recall": round(v / max(injected, 1), 3)} for k, v in found.items()},
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=7)
@@ -646,6 +692,7 @@ def main() -> int:
         "CON007_katakana_kanji_names_target_only": katakana_kanji_names(docs),
         "CON008_one_office_two_people_target_only": one_office_two_people(random.Random(args.seed)),
         "NAM005_original_beside_target_only": original_beside(random.Random(args.seed), docs, per_doc_runs),
+        "CON009_name_spelled_two_ways": name_spelled_two_ways(random.Random(args.seed), docs, per_doc_runs),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

@@ -249,3 +249,32 @@ def test_katakana_against_the_original_beside_it():
     assert not nam005("ライモンド(Raimondo)長官が来日した。")
     assert not nam005("トマス・ウェルド(Oakridge Labs)が発表した。")
     assert not nam005("国際通貨基金(IMF)が発表した。")  # an acronym: ACR002's
+
+
+def test_one_source_name_spelled_two_ways():
+    from audit.checks.base import Context, run_rules, select_rules
+    from audit.io.document import document_from_text
+    from audit.model import Bead
+
+    if not Dictionary.shared().available:
+        pytest.skip("jamdict-data not installed")
+
+    def findings(en: list[str], ja: list[str], code: str) -> list:
+        sd = document_from_text("\n".join(en), "en", presegmented=True)
+        td = document_from_text("\n".join(ja), "ja", presegmented=True)
+        ctx = Context(target=td, source=sd, alignment=tuple(Bead((i,), (i,)) for i in range(len(en))))
+        return run_rules(ctx, select_rules((code,)))[0]
+
+    en = ["Minister Harrington met the press in Osaka.", "Harrington said the talks went well.", "Harrington will return next week."]
+    drift = ["ハリントン大臣は大阪で記者団と会見した。", "ハリングトン氏は協議が順調だったと述べた。", "ハリントン氏は来週戻る。"]
+    found = findings(en, drift, "CON009")
+    assert [(f.target.text, f.suggestion, dict(f.evidence["spellings"])) for f in found] == [
+        ("ハリングトン", "ハリントン", {"ハリントン": 2, "ハリングトン": 1})
+    ]
+    # a long vowel is not another spelling; a misspelling is NAM001's, not a second spelling
+    assert not findings(en, [drift[0], "ハリントン氏は協議が順調だったと述べた。", "ハリントーン氏は来週戻る。"], "CON009")
+    mangled = [drift[0], "ハリンドソ氏は協議が順調だったと述べた。", drift[2]]
+    assert [f.code for f in findings(en, mangled, "")] == ["NAM001"]
+    # the name inside a longer katakana word is not a spelling of it alone
+    assert not findings(["Afghan officials met in Kabul.", "The Afghan government agreed."],
+                        ["アフガニスタン人の当局者がカブールで会談した。", "アフガン政府は合意した。"], "CON009")

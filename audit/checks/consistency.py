@@ -52,7 +52,8 @@ def _different_words(model: KatakanaModel, a: str, b: str) -> bool:
     )
 
 
-@rule("CON001", "katakana-variants", Severity.MINOR, "The same katakana word or name is spelled two ways")
+@rule("CON001", "katakana-variants", Severity.MINOR, "The same katakana word or name is spelled two ways",
+      concern="katakana-variants", precedence=1)
 def katakana_variants(ctx: Context) -> Iterator[Hit]:
     """Finds katakana words written in two spellings in one document (``プリンタ`` and
     ``プリンター``, ``スミッソン`` and ``スミソン``), and a surname written alone in another

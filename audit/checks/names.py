@@ -21,6 +21,7 @@ from audit.lexicon.names import (
     kana_key,
     read_alike,
     rendering,
+    similarity,
     to_katakana,
     transliterate,
 )
@@ -401,6 +402,82 @@ def original_not_rendered(ctx: Context) -> Iterator[Hit]:
                     suggestion=f"render '{word}' as {judged.expected}" + (f" or {judged.forms[0]}" if judged.forms else ""),
                 )
 
+
+@rule("CON009", "name-spelled-two-ways", Severity.MINOR, "One name of the source transliterated two ways in one document",
+      needs=("source", "alignment"), concern="katakana-variants")
+def name_spelled_two_ways(ctx: Context) -> Iterator[Hit]:
+    """Finds a name of the source (as NAM001 finds names) that the translation writes in two
+    katakana spellings in different sentences: "Raimondo" as レイモンド in one and ライモンド in
+    another. Each spelling may be a fair transliteration on its own, so NAM001 passes both; but
+    a reader meets two names, and may take them for two people. Sentence-by-sentence machine
+    translation transliterates a name afresh each time it meets it, and drifts.
+
+    A sentence's spelling is the form the name dictionary lists for the name, when the
+    translation has it, else the katakana stretch that e2k's English→katakana model scores as a
+    likely rendering (as NAM001). Spellings are compared as phonetic keys that ignore long
+    vowels, small kana, ・ and ヴ/ブ (ライモンド and ライモーンド are one spelling). The rarer
+    spelling is reported once, with the commoner one (on a tie, the one the dictionary lists,
+    else the first) as the suggestion. Target-only, CON001 finds such variants when the two
+    spellings are long enough to compare safely; with the source, any two renderings of one
+    name are known to be one name.
+
+    Example: source "Raimondo met Saito." … "Raimondo said …", translated 「レイモンド長官は…」
+    … 「ライモンド氏は…」.
+    """
+    assert ctx.source is not None
+    dictionary = Dictionary.shared()
+    vocab = ctx.source_vocabulary
+    seen: dict[str, list[tuple[str, int, int]]] = {}  # name -> (spelling, target start, target end)
+    for _, s_text, t_start, _, t_text in ctx.pair_texts():
+        for m in _candidates(s_text, vocab, dictionary):
+            word = m.group(0)
+            if word.lower() in unicodedata.normalize("NFKC", t_text).lower():
+                continue  # kept in Latin letters here
+            spelling = _spelling(ctx, word, s_text, t_text, dictionary)
+            if spelling is None:
+                continue
+            at = t_text.find(spelling)
+            seen.setdefault(word, []).append((spelling, t_start + at, t_start + at + len(spelling)))
+    for word, found in seen.items():
+        by_key: dict[str, list[tuple[str, int, int]]] = {}
+        for item in found:
+            by_key.setdefault(kana_key(item[0]), []).append(item)
+        if len(by_key) < 2:
+            continue
+        listed = {kana_key(f) for f in dictionary.name_forms(word) if _is_kana(f)}
+        ranked = sorted(by_key.items(), key=lambda kv: (-len(kv[1]), kv[0] not in listed, kv[1][0][1]))
+        common = ranked[0][1][0][0]
+        for _, items in ranked[1:]:
+            spelling, start, end = items[0]
+            yield Hit(
+                f"'{word}' is written 「{spelling}」 here and 「{common}」 elsewhere in this document: one name, two spellings",
+                target=ctx.target.span(start, end),
+                evidence={"name": word, "spellings": {v[0][0]: len(v) for _, v in ranked}, "other_at": ranked[0][1][0][1]},
+                suggestion=common,
+            )
+
+
+def _spelling(ctx: Context, word: str, s_text: str, t_text: str, dictionary: Dictionary) -> str | None:
+    """How ``t_text`` writes the name ``word`` in katakana: a kana form the dictionary lists, else,
+    when NAM001 finds the name rendered, the katakana stretch e2k's model scores best for it, if it
+    sounds like e2k's own rendering. None otherwise: NAM001 reports a mangled or missing name,
+    and a name written in kanji (岸田) is not a katakana spelling."""
+    forms = dictionary.name_forms(word)
+    written = [f for f in forms if len(f) >= 2 and f in t_text and not _is_hiragana(f)]
+    if written:
+        form = max(written, key=len)
+        return form if _is_kana(form) else None
+    kata = "|".join(kana_key(r) for r in KATAKANA_RUN.findall(t_text))
+    if _unrendered(ctx, word, t_text, kata, [], dictionary, s_text) is not None:
+        return None
+    key = kana_key(transliterate(word))
+    scored = rendering(word, t_text, key)
+    if scored is None or not scored.text or similarity(kana_key(scored.text), key) < OK_SIMILARITY:
+        return None
+    # the whole katakana word (between ・): part of a longer one (アフガニ of アフガニスタン for
+    # "Afghan") says nothing of how the name alone is spelt
+    piece = next((p for p in re.split(r"[・･＝=]", "|".join(KATAKANA_RUN.findall(t_text))) for p in p.split("|") if scored.text in p), "")
+    return piece if kana_key(piece) == kana_key(scored.text) else None
 
 def _scores_at_least(r: Rendering, limits: tuple[float, float]) -> bool:
     return r.mean >= limits[0] and r.worst >= limits[1]
