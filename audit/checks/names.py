@@ -412,9 +412,11 @@ def name_spelled_two_ways(ctx: Context) -> Iterator[Hit]:
     a reader meets two names, and may take them for two people. Sentence-by-sentence machine
     translation transliterates a name afresh each time it meets it, and drifts.
 
-    A sentence's spelling is the form the name dictionary lists for the name, when the
-    translation has it, else the katakana stretch that e2k's English→katakana model scores as a
-    likely rendering (as NAM001). Spellings are compared as phonetic keys that ignore long
+    A sentence's spelling is the kana form the name dictionary lists for the name, when the
+    translation has it, else, when NAM001 finds the name rendered there, the whole katakana word
+    (between ・) that e2k's English→katakana model scores best for it; a name inside a longer
+    word (アフガニ of アフガニスタン for "Afghan") has no spelling of its own, and a mangled
+    one is NAM001's to report. Spellings are compared as phonetic keys that ignore long
     vowels, small kana, ・ and ヴ/ブ (ライモンド and ライモーンド are one spelling). The rarer
     spelling is reported once, with the commoner one (on a tie, the one the dictionary lists,
     else the first) as the suggestion. Target-only, CON001 finds such variants when the two
@@ -476,7 +478,8 @@ def _spelling(ctx: Context, word: str, s_text: str, t_text: str, dictionary: Dic
         return None
     # the whole katakana word (between ・): part of a longer one (アフガニ of アフガニスタン for
     # "Afghan") says nothing of how the name alone is spelt
-    piece = next((p for p in re.split(r"[・･＝=]", "|".join(KATAKANA_RUN.findall(t_text))) for p in p.split("|") if scored.text in p), "")
+    pieces = (piece for run in KATAKANA_RUN.findall(t_text) for piece in re.split(r"[・･＝=]", run))
+    piece = next((p for p in pieces if scored.text in p), "")
     return piece if kana_key(piece) == kana_key(scored.text) else None
 
 def _scores_at_least(r: Rendering, limits: tuple[float, float]) -> bool:
