@@ -101,8 +101,8 @@ def bench_backtranslate(session: nox.Session) -> None:
 @nox.session(default=False)
 def evaluate(session: nox.Session) -> None:
     """Recall per injected error type and false alarms on clean WMT22 pairs (skips without ../shared/data):
-    the checks (evaluate.py), names (names_eval.py), back-translation divergence (bt_eval.py), and the
-    target-only findings on the WMT22 references and systems (target_only.py)."""
+    the checks (evaluate.py), names (names_eval.py), back-translation divergence (bt_eval.py), units
+    (units_eval.py), and the target-only findings on the WMT22 references and systems (target_only.py)."""
     session.install(".")
     session.run("python", "benchmarks/evaluate.py", *session.posargs)
     session.run("python", "benchmarks/evaluate.py", "--only", "omission")  # a larger sample of the hardest type
@@ -110,4 +110,5 @@ def evaluate(session: nox.Session) -> None:
     session.run("python", "benchmarks/evaluate.py", "--systems")  # flag rates on real machine output (no labels)
     session.run("python", "benchmarks/names_eval.py")
     session.run("python", "benchmarks/bt_eval.py")
+    session.run("python", "benchmarks/units_eval.py")  # NUM004: a unit changed, the number kept
     session.run("python", "benchmarks/target_only.py")  # findings without the source on unlabelled text

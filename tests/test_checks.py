@@ -924,3 +924,25 @@ def test_malformed_amounts(text, flagged):
         assert not found
     else:
         assert [f.target.text for f in found] == [flagged]
+
+
+@pytest.mark.parametrize(
+    "en, ja, flagged, severity",
+    [
+        ("The company will invest $1.5 billion in the plant.", "同社は工場に15億円を投資する。", "15億", "critical"),
+        ("The farm covers 500 acres.", "農場の面積は500ヘクタールだ。", "500", "major"),
+        ("Temperatures rose by 3 degrees Fahrenheit.", "気温は摂氏3度上昇した。", "3", "major"),
+        ("The parcel weighs 10 pounds.", "小包の重さは10キロだ。", "10", "major"),  # pounds: money or weight; キロ: km or kg
+        ("The company will invest $1.5 billion in the plant.", "同社は工場に15億ドルを投資する。", None, None),
+        ("The farm covers 500 acres (200 hectares).", "農場の面積は500エーカー(200ヘクタール)だ。", None, None),
+        ("The ticket costs £5.", "チケットは5ポンドだ。", None, None),
+        ("The town is 5 miles away.", "町は8キロ先にある。", None, None),  # converted: another number, NUM001's
+        ("They won 3 games.", "彼らは3勝した。", None, None),  # no unit on the Japanese side
+    ],
+)
+def test_unit_changed(en, ja, flagged, severity):
+    found = pair_findings([en], [ja], "NUM004")
+    if flagged is None:
+        assert not found
+    else:
+        assert [(f.target.text, f.severity.value) for f in found] == [(flagged, severity)]

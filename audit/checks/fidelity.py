@@ -10,7 +10,18 @@ from collections.abc import Iterator
 from typing import TypeVar
 
 from audit.checks.base import Context, Hit, rule
-from audit.lexicon.numbers import Quantity, english_quantities, japanese_quantities, malformed_amounts, same, scale_slip
+from audit.lexicon.numbers import (
+    UNIT_DIMENSIONS,
+    UNIT_NAMES,
+    Quantity,
+    english_quantities,
+    english_unit,
+    japanese_quantities,
+    japanese_unit,
+    malformed_amounts,
+    same,
+    scale_slip,
+)
 from audit.model import Bead, Segment, Severity, Span
 
 _T = TypeVar("_T")
@@ -980,6 +991,59 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
                 source=ctx.source.span(src[0].start, src[-1].end),
                 evidence={"target_value": t.value, "source_numbers": [q.text for q in sq]},
                 severity=Severity.MINOR,
+            )
+
+
+@rule("NUM004", "unit-changed", Severity.MAJOR, "A quantity keeps its number but changes its unit: 500 acres → 500ヘクタール",
+      needs=("source", "alignment"))
+def unit_changed(ctx: Context) -> Iterator[Hit]:
+    """Finds a quantity of the source whose number the translation keeps while counting it in
+    another unit of the same kind: 「500ヘクタール」 for "500 acres", 「15億円」 for "$1.5 billion",
+    「摂氏3度」 for "3 degrees Fahrenheit". The number matches, so NUM001 is satisfied, but the
+    quantity is wrong (an acre is 0.4 hectares; a dollar about 150 yen). A currency changed is
+    critical, like a billion ↔ 億 slip; other units are major.
+
+    Units are read from a currency sign before the number ($, US$, €, £, ¥; 華氏, 摂氏) or a unit
+    word after it (dollars, euros, yen, yuan, won, rupees; miles, kilometres, feet, metres,
+    inches, centimetres; acres, hectares; kilograms, pounds, tons; gallons, litres; degrees
+    Fahrenheit or Celsius) and compared by kind. "pounds" and ポンド may be money or weight, and
+    キロ kilometres or kilograms: either counts. A quantity converted in the translation has
+    another number too, and is NUM001's.
+    """
+    assert ctx.source is not None
+    for _bead, src, tgt in _pairs(ctx):
+        if not src or not tgt:
+            continue
+        s_text = ctx.source.text[src[0].start : src[-1].end]
+        t_text = ctx.target.text[tgt[0].start : tgt[-1].end]
+        sq = [(q, english_unit(s_text, q)) for q in english_quantities(s_text) if not q.soft]
+        tq = [(t, japanese_unit(t_text, t)) for t in japanese_quantities(t_text)]
+        if not any(u for _, u in sq) or not any(u for _, u in tq):
+            continue
+        used: set[int] = set()
+        for q, s_units in sq:
+            # the target quantity of the same value, one in the source's unit first
+            same_value = [(k, t, u) for k, (t, u) in enumerate(tq) if k not in used and same(q.value, t.value)]
+            if not same_value:
+                continue
+            k, t, t_units = min(same_value, key=lambda x: (not (x[2] & s_units), x[0]))
+            used.add(k)
+            kinds = {UNIT_DIMENSIONS[u] for u in s_units} & {UNIT_DIMENSIONS[u] for u in t_units}
+            if not s_units or not t_units or s_units & t_units or not kinds:
+                continue
+            currency = "currency" in kinds
+            def named(units: frozenset[str]) -> str:
+                return " or ".join(UNIT_NAMES[u] for u in sorted(units))
+
+            yield Hit(
+                f"{s_text[q.start : q.end]} {named(s_units)} became {t_text[t.start : t.end]} {named(t_units)}: "
+                f"the same number in another {'currency' if currency else 'unit'}",
+                target=ctx.target.span(tgt[0].start + t.start, tgt[0].start + t.end),
+                source=ctx.source.span(src[0].start + q.start, src[0].start + q.end),
+                evidence={"source_units": sorted(s_units), "target_units": sorted(t_units), "kind": sorted(kinds)[0],
+                          "value": q.value},
+                suggestion="render the quantity in the source's unit, or convert the number as well",
+                severity=Severity.CRITICAL if currency else None,
             )
 
 

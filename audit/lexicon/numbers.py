@@ -316,6 +316,71 @@ def malformed_amounts(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+# Units that a quantity is counted in, by dimension: a translation that keeps the number and changes
+# the unit (500 acres → 500ヘクタール, $1.5 billion → 15億円) has changed the quantity. "pounds"
+# and キロ stand for two units each (money or weight; kilometres or kilograms).
+UNIT_DIMENSIONS = {
+    "USD": "currency", "EUR": "currency", "GBP": "currency", "JPY": "currency", "CNY": "currency", "KRW": "currency",
+    "INR": "currency", "mile": "length", "km": "length", "foot": "length", "metre": "length", "inch": "length",
+    "cm": "length", "acre": "area", "hectare": "area", "kg": "mass", "lb": "mass", "ton": "mass", "gallon": "volume",
+    "litre": "volume", "F": "temperature", "C": "temperature",
+}
+UNIT_NAMES = {
+    "USD": "dollars", "EUR": "euros", "GBP": "pounds sterling", "JPY": "yen", "CNY": "yuan", "KRW": "won", "INR": "rupees",
+    "mile": "miles", "km": "kilometres", "foot": "feet", "metre": "metres", "inch": "inches", "cm": "centimetres",
+    "acre": "acres", "hectare": "hectares", "kg": "kilograms", "lb": "pounds", "ton": "tons", "gallon": "gallons",
+    "litre": "litres", "F": "degrees Fahrenheit", "C": "degrees Celsius",
+}
+_EN_UNIT_BEFORE = re.compile(r"(?:(?:US|A|C|NZ|HK|S)?\$|€|£|¥|USD|EUR|GBP|JPY)\s?$")
+_EN_UNIT_BEFORE_CODES = {"$": {"USD"}, "€": {"EUR"}, "£": {"GBP"}, "¥": {"JPY"}, "USD": {"USD"}, "EUR": {"EUR"}, "GBP": {"GBP"}, "JPY": {"JPY"}}
+_EN_UNIT_AFTER = [
+    (r"(?:US )?dollars?|USD", {"USD"}), (r"euros?|EUR", {"EUR"}), (r"pounds?(?: sterling)?", {"GBP", "lb"}),
+    (r"yen|JPY", {"JPY"}), (r"yuan|renminbi|RMB", {"CNY"}), (r"won", {"KRW"}), (r"rupees?", {"INR"}),
+    (r"(?:square )?miles?", {"mile"}), (r"kilomet(?:er|re)s?|km", {"km"}), (r"feet|foot|ft", {"foot"}),
+    (r"met(?:er|re)s?", {"metre"}), (r"inch(?:es)?", {"inch"}), (r"centimet(?:er|re)s?|cm", {"cm"}),
+    (r"acres?", {"acre"}), (r"hectares?|ha", {"hectare"}), (r"kilo(?:gram(?:me)?)?s?|kg", {"kg"}), (r"lbs?", {"lb"}),
+    (r"(?:metric )?tonnes?|tons?", {"ton"}), (r"gallons?", {"gallon"}), (r"lit(?:er|re)s?", {"litre"}),
+    (r"(?:degrees? )?Fahrenheit|degrees? F|°F", {"F"}), (r"(?:degrees? )?(?:Celsius|centigrade)|degrees? C|°C", {"C"}),
+]
+_EN_UNIT_AFTER_RE = re.compile(
+    r"\s?(?:-|\s)?(?:" + "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _) in enumerate(_EN_UNIT_AFTER)) + r")(?![A-Za-z])"
+)
+_JA_UNIT_AFTER = [
+    ("米ドル|ドル", {"USD"}), ("ユーロ", {"EUR"}), ("ポンド", {"GBP", "lb"}), ("円", {"JPY"}), ("人民元|元", {"CNY"}),
+    ("ウォン", {"KRW"}), ("ルピー", {"INR"}), ("平方マイル|マイル", {"mile"}), ("キロメートル|km", {"km"}),
+    ("キログラム|kg", {"kg"}), ("キロ", {"km", "kg"}), ("フィート", {"foot"}), ("センチメートル|センチ|cm", {"cm"}),
+    ("メートル", {"metre"}), ("インチ", {"inch"}), ("エーカー", {"acre"}), ("ヘクタール", {"hectare"}), ("トン", {"ton"}),
+    ("ガロン", {"gallon"}), ("リットル", {"litre"}), ("°F|℉", {"F"}), ("°C|℃", {"C"}),
+]
+_JA_UNIT_AFTER_RE = re.compile(r"\s?(?:" + "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _) in enumerate(_JA_UNIT_AFTER)) + ")")
+_JA_UNIT_BEFORE = {"華氏": {"F"}, "摂氏": {"C"}, "$": {"USD"}, "US$": {"USD"}, "€": {"EUR"}, "£": {"GBP"}, "¥": {"JPY"}, "￥": {"JPY"}}
+
+
+def english_unit(text: str, q: Quantity) -> frozenset[str]:
+    """The units (``UNIT_DIMENSIONS``' codes) the English quantity ``q`` of ``text`` is counted in:
+    a currency sign before it, or a unit word after it; empty when it has none."""
+    before = _EN_UNIT_BEFORE.search(text[max(0, q.start - 4) : q.start])
+    if before:
+        sign = before.group().strip()
+        return frozenset(_EN_UNIT_BEFORE_CODES.get(sign[-1] if sign.endswith("$") else sign, {"USD"} if sign.endswith("$") else ()))
+    m = _EN_UNIT_AFTER_RE.match(text, q.end)
+    if m is None:
+        return frozenset()
+    return frozenset(_EN_UNIT_AFTER[int(next(k for k, v in m.groupdict().items() if v)[1:])][1])
+
+
+def japanese_unit(text: str, q: Quantity) -> frozenset[str]:
+    """The same for a Japanese quantity: 華氏, 摂氏 or a currency sign before it, a unit after it."""
+    head = nfkc_per_char(text[max(0, q.start - 3) : q.start]).rstrip()
+    for sign, units in _JA_UNIT_BEFORE.items():
+        if head.endswith(sign):
+            return frozenset(units)
+    m = _JA_UNIT_AFTER_RE.match(text, q.end)
+    if m is None:
+        return frozenset()
+    return frozenset(_JA_UNIT_AFTER[int(next(k for k, v in m.groupdict().items() if v)[1:])][1])
+
+
 def same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
