@@ -946,3 +946,7 @@ def test_unit_changed(en, ja, flagged, severity):
         assert not found
     else:
         assert [(f.target.text, f.severity.value) for f in found] == [(flagged, severity)]
+
+
+def test_celsius_is_a_unit_japanese_leaves_unsaid():
+    assert not pair_findings(["Temperatures rose by 3 degrees Celsius."], ["気温は3度上昇した。"], "NAM001")

@@ -32,7 +32,8 @@ _WORD = re.compile(r"(?<![\w.])[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)*(?![\w])")
 _CAMEL_PART = re.compile(r"[A-Z][a-z]*")
 # A word with capitals inside (FedEx, PayPal, DreamWorks): a brand or a name by its form alone.
 _CAMEL = re.compile(r"(?<![\w.@/#-])[A-Z][a-z]+(?:[A-Z][a-z]*)+(?![\w@]|\.[a-z])")  # not inside an address
-# Capitalised words that are titles, calendar names or grammar, translated rather than transliterated.
+# Capitalised words that are titles, calendar names or grammar, translated rather than transliterated;
+# Celsius, the unit Japanese leaves unsaid (3度), while Fahrenheit is 華氏 and must be said.
 _NOT_NAMES = frozenset(
     """mr mrs ms dr prof sir madam president minister secretary ambassador governor senator chairman chair ceo
     king queen prince princess emperor pope general admiral
@@ -42,6 +43,7 @@ _NOT_NAMES = frozenset(
     i we you he she it they my our your his her its their there here what which who whom whose why how
     english japanese american chinese korean european french german russian indian british asian african
     northern southern eastern western isle
+    celsius centigrade
     """.split()
 )
 OK_SIMILARITY = 0.6  # phonetic-key similarity above which a katakana stretch renders e2k's guess
