@@ -26,7 +26,8 @@ from audit.model import Bead  # noqa: E402
 # another unit of the same kind, as written after the number
 SWAP = {"USD": "円", "JPY": "ドル", "EUR": "ドル", "GBP": "ドル", "CNY": "ドル", "mile": "キロメートル", "km": "マイル",
         "foot": "メートル", "metre": "フィート", "inch": "センチ", "cm": "インチ", "acre": "ヘクタール", "hectare": "エーカー",
-        "kg": "ポンド", "lb": "キログラム", "ton": "ポンド", "gallon": "リットル", "litre": "ガロン"}
+        "kg": "ポンド", "lb": "キログラム", "ton": "ポンド", "gallon": "リットル", "litre": "ガロン", "percent": "ポイント",
+        "pp": "%"}
 
 
 def num004(src: list[str], tgt: list[str]) -> list[int]:
@@ -63,7 +64,8 @@ def main() -> int:
             tail = t[x.end :]
             written = next((w for w in ("米ドル", "ドル", "円", "ユーロ", "ポンド", "人民元", "元", "マイル", "キロメートル", "キロ", "km",
                                         "フィート", "メートル", "インチ", "センチ", "エーカー", "ヘクタール", "キログラム", "kg", "トン",
-                                        "ガロン", "リットル") if tail.lstrip().startswith(w)), None)
+                                        "ガロン", "リットル", "%ポイント", "ポイント", "%", "％", "パーセント")
+                            if tail.lstrip().startswith(w)), None)
             if written is None:
                 continue
             at = x.end + tail.index(written)

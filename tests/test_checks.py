@@ -950,3 +950,39 @@ def test_unit_changed(en, ja, flagged, severity):
 
 def test_celsius_is_a_unit_japanese_leaves_unsaid():
     assert not pair_findings(["Temperatures rose by 3 degrees Celsius."], ["気温は3度上昇した。"], "NAM001")
+
+
+@pytest.mark.parametrize(
+    "en, ja, flagged",
+    [
+        ("The summit is on April 10.", "首脳会談は10月4日に行われる。", "10月4日"),  # month and day swapped
+        ("Talks resume on 3 November.", "協議は３月１１日に再開する。", "３月１１日"),  # day-first source, full-width digits
+        ("The meeting starts at 5 p.m.", "会議は午前5時に始まる。", "午前5時"),
+        ("Doors open at 9:30 a.m.", "開場は午後9時30分。", "午後9時"),
+        ("The summit is on April 10.", "首脳会談は4月10日に行われる。", None),
+        ("The summit opened on 24 December 2021.", "首脳会談は2021年12月24日に開幕した。", None),  # a day over 12 cannot swap
+        ("Talks on April 4 and 10 May.", "4月4日と5月10日の協議。", None),
+        ("The meeting starts at 5 p.m.", "会議は17時に始まる。", None),
+        ("Lunch is at 12 p.m.", "昼食は午前12時。", None),  # 午前12時 is noon to some
+    ],
+)
+def test_date_or_time_flipped(en, ja, flagged):
+    found = pair_findings([en], [ja], "NUM005")
+    if flagged is None:
+        assert not found
+    else:
+        assert [f.target.text for f in found] == [flagged]
+
+
+@pytest.mark.parametrize(
+    "en, ja, flagged",
+    [
+        ("Sales rose 3 percentage points.", "売上は3%上昇した。", "3"),
+        ("Sales rose 3 percent.", "売上は3ポイント上昇した。", "3"),
+        ("Sales rose 3 percentage points.", "売上は３％ポイント上昇した。", None),
+        ("Approval fell 5 points to 40%.", "支持率は5ポイント下がり40％となった。", None),  # bare "points" has no kind
+    ],
+)
+def test_percent_and_percentage_points(en, ja, flagged):
+    found = pair_findings([en], [ja], "NUM004")
+    assert [f.target.text for f in found] == ([flagged] if flagged else [])

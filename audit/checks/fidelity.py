@@ -14,8 +14,12 @@ from audit.lexicon.numbers import (
     UNIT_DIMENSIONS,
     UNIT_NAMES,
     Quantity,
+    english_dates,
+    english_meridiem_hours,
     english_quantities,
     english_unit,
+    japanese_dates,
+    japanese_meridiem_hours,
     japanese_quantities,
     japanese_unit,
     malformed_amounts,
@@ -1044,6 +1048,58 @@ def unit_changed(ctx: Context) -> Iterator[Hit]:
                           "value": q.value},
                 suggestion="render the quantity in the source's unit, or convert the number as well",
                 severity=Severity.CRITICAL if currency else None,
+            )
+
+
+@rule("NUM005", "date-or-time-flipped", Severity.MAJOR, "A date with month and day swapped, or a time with a.m. and p.m. swapped",
+      needs=("source", "alignment"))
+def date_or_time_flipped(ctx: Context) -> Iterator[Hit]:
+    """Finds a date of the source whose month and day the translation swaps ("April 10" →
+    「10月4日」), and an hour whose a.m. or p.m. it turns around ("5 p.m." → 「午前5時」). The
+    numbers are all there, so NUM001, which matches values, is satisfied; the date or the time is
+    wrong. Machine translation swaps them when it reads a day-first date as month-first (or the
+    reverse) or renders "p.m." by the wrong word.
+
+    Dates are those written with a month's name (April 10, 10 April, Apr. 10th) against M月D日;
+    a swap is reported only when the source's date is absent, its swap present, and the day could
+    be a month (12 or less). Hours are 1 to 11 with a.m. or p.m. against 午前/午後 N時 (12 is
+    left alone: 午前12時 means noon to some and midnight to others).
+    """
+    assert ctx.source is not None
+    for _bead, src, tgt in _pairs(ctx):
+        if not src or not tgt:
+            continue
+        s_text = ctx.source.text[src[0].start : src[-1].end]
+        t_text = ctx.target.text[tgt[0].start : tgt[-1].end]
+        s_off, t_off = src[0].start, tgt[0].start
+        t_dates = japanese_dates(t_text)
+        written = {(m, d) for m, d, _, _ in t_dates}
+        for month, day, a, b in english_dates(s_text):
+            if (month, day) in written or day > 12 or day == month or (day, month) not in written:
+                continue
+            _, _, ta, tb = next(x for x in t_dates if (x[0], x[1]) == (day, month))
+            yield Hit(
+                f"{s_text[a:b]} became {t_text[ta:tb]}: month and day swapped",
+                target=ctx.target.span(t_off + ta, t_off + tb),
+                source=ctx.source.span(s_off + a, s_off + b),
+                evidence={"source_date": {"month": month, "day": day}, "target_date": {"month": day, "day": month}},
+                suggestion=f"{month}月{day}日",
+            )
+        t_hours = japanese_meridiem_hours(t_text)
+        for hour, half, a, b in english_meridiem_hours(s_text):
+            if hour == 12:
+                continue
+            same_hour = [x for x in t_hours if x[0] == hour]
+            if not same_hour or any(x[1] == half for x in same_hour):
+                continue
+            _, _, ta, tb = same_hour[0]
+            yield Hit(
+                f"{s_text[a:b]} became {t_text[ta:tb]}: {'p.m.' if half == 'p' else 'a.m.'} rendered as "
+                f"{'午前' if half == 'p' else '午後'}",
+                target=ctx.target.span(t_off + ta, t_off + tb),
+                source=ctx.source.span(s_off + a, s_off + b),
+                evidence={"hour": hour, "source_half": f"{half}.m.", "target_half": "午前" if half == "p" else "午後"},
+                suggestion=f"{'午後' if half == 'p' else '午前'}{hour}時",
             )
 
 

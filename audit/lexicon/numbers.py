@@ -323,13 +323,13 @@ UNIT_DIMENSIONS = {
     "USD": "currency", "EUR": "currency", "GBP": "currency", "JPY": "currency", "CNY": "currency", "KRW": "currency",
     "INR": "currency", "mile": "length", "km": "length", "foot": "length", "metre": "length", "inch": "length",
     "cm": "length", "acre": "area", "hectare": "area", "kg": "mass", "lb": "mass", "ton": "mass", "gallon": "volume",
-    "litre": "volume", "F": "temperature", "C": "temperature",
+    "litre": "volume", "F": "temperature", "C": "temperature", "percent": "ratio", "pp": "ratio",
 }
 UNIT_NAMES = {
     "USD": "dollars", "EUR": "euros", "GBP": "pounds sterling", "JPY": "yen", "CNY": "yuan", "KRW": "won", "INR": "rupees",
     "mile": "miles", "km": "kilometres", "foot": "feet", "metre": "metres", "inch": "inches", "cm": "centimetres",
     "acre": "acres", "hectare": "hectares", "kg": "kilograms", "lb": "pounds", "ton": "tons", "gallon": "gallons",
-    "litre": "litres", "F": "degrees Fahrenheit", "C": "degrees Celsius",
+    "litre": "litres", "F": "degrees Fahrenheit", "C": "degrees Celsius", "percent": "per cent", "pp": "percentage points",
 }
 _EN_UNIT_BEFORE = re.compile(r"(?:(?:US|A|C|NZ|HK|S)?\$|€|£|¥|USD|EUR|GBP|JPY)\s?$")
 _EN_UNIT_BEFORE_CODES = {"$": {"USD"}, "€": {"EUR"}, "£": {"GBP"}, "¥": {"JPY"}, "USD": {"USD"}, "EUR": {"EUR"}, "GBP": {"GBP"}, "JPY": {"JPY"}}
@@ -341,6 +341,7 @@ _EN_UNIT_AFTER = [
     (r"acres?", {"acre"}), (r"hectares?|ha", {"hectare"}), (r"kilo(?:gram(?:me)?)?s?|kg", {"kg"}), (r"lbs?", {"lb"}),
     (r"(?:metric )?tonnes?|tons?", {"ton"}), (r"gallons?", {"gallon"}), (r"lit(?:er|re)s?", {"litre"}),
     (r"(?:degrees? )?Fahrenheit|degrees? F|°F", {"F"}), (r"(?:degrees? )?(?:Celsius|centigrade)|degrees? C|°C", {"C"}),
+    (r"percentage points?|(?:%|percent|per cent) points?|pp", {"pp"}), (r"%|percent|per cent", {"percent"}),
 ]
 _EN_UNIT_AFTER_RE = re.compile(
     r"\s?(?:-|\s)?(?:" + "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _) in enumerate(_EN_UNIT_AFTER)) + r")(?![A-Za-z])"
@@ -351,6 +352,7 @@ _JA_UNIT_AFTER = [
     ("キログラム|kg", {"kg"}), ("キロ", {"km", "kg"}), ("フィート", {"foot"}), ("センチメートル|センチ|cm", {"cm"}),
     ("メートル", {"metre"}), ("インチ", {"inch"}), ("エーカー", {"acre"}), ("ヘクタール", {"hectare"}), ("トン", {"ton"}),
     ("ガロン", {"gallon"}), ("リットル", {"litre"}), ("°F|℉", {"F"}), ("°C|℃", {"C"}),
+    ("%ポイント|パーセントポイント|ポイント", {"pp"}), ("%|パーセント", {"percent"}),
 ]
 _JA_UNIT_AFTER_RE = re.compile(r"\s?(?:" + "|".join(f"(?P<u{i}>{pattern})" for i, (pattern, _) in enumerate(_JA_UNIT_AFTER)) + ")")
 _JA_UNIT_BEFORE = {"華氏": {"F"}, "摂氏": {"C"}, "$": {"USD"}, "US$": {"USD"}, "€": {"EUR"}, "£": {"GBP"}, "¥": {"JPY"}, "￥": {"JPY"}}
@@ -375,10 +377,64 @@ def japanese_unit(text: str, q: Quantity) -> frozenset[str]:
     for sign, units in _JA_UNIT_BEFORE.items():
         if head.endswith(sign):
             return frozenset(units)
-    m = _JA_UNIT_AFTER_RE.match(text, q.end)
+    m = _JA_UNIT_AFTER_RE.match(nfkc_per_char(text), q.end)  # ％ and ｋｍ as % and km
     if m is None:
         return frozenset()
     return frozenset(_JA_UNIT_AFTER[int(next(k for k, v in m.groupdict().items() if v)[1:])][1])
+
+
+# Dates as (month, day), and hours with a.m./p.m., to catch what matching values alone cannot: a
+# month and a day swapped (April 10 → 10月4日) or a.m. and p.m. swapped (5 p.m. → 午前5時).
+_EN_MONTH_NAME = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_EN_MONTH_DAY = re.compile(rf"\b(?P<m1>{_EN_MONTH_NAME})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b"
+                           rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_EN_MONTH_NAME})(?![a-z])", re.IGNORECASE)
+_JA_MONTH_DAY = re.compile(r"(?<![\d〇一二三四五六七八九十])(\d{1,2}|[一二三四五六七八九十]{1,3})月(\d{1,2}|[一二三四五六七八九十]{1,3})日")
+_EN_HOUR = re.compile(r"\b(\d{1,2})(?::\d{2})?\s?([ap])\.?m\b\.?", re.IGNORECASE)
+_JA_HOUR = re.compile(r"(午前|午後)\s?(\d{1,2}|[一二三四五六七八九十]{1,3})時")
+
+
+def _small_int(text: str) -> int | None:
+    return int(text) if text.isdigit() else _kanji_int(text)
+
+
+def english_dates(text: str) -> list[tuple[int, int, int, int]]:
+    """(month, day, start, end) of each date written with a month's name: April 10, 10 April, Apr. 10th."""
+    out = []
+    for m in _EN_MONTH_DAY.finditer(text):
+        name = (m.group("m1") or m.group("m2")).rstrip(".").lower()
+        day = int(m.group("d1") or m.group("d2"))
+        if m.group("m1") and not m.group("m1")[0].isupper():
+            continue  # "may 5" is the verb more often than the month
+        if 1 <= day <= 31:
+            out.append((_MONTHS[name], day, m.start(), m.end()))
+    return out
+
+
+def japanese_dates(text: str) -> list[tuple[int, int, int, int]]:
+    """(month, day, start, end) of each M月D日 (Arabic, full-width or kanji numerals)."""
+    norm = nfkc_per_char(text)
+    out = []
+    for m in _JA_MONTH_DAY.finditer(norm):
+        month, day = _small_int(m.group(1)), _small_int(m.group(2))
+        if month is not None and day is not None and 1 <= month <= 12 and 1 <= day <= 31:
+            out.append((month, day, m.start(), m.end()))
+    return out
+
+
+def english_meridiem_hours(text: str) -> list[tuple[int, str, int, int]]:
+    """(hour, 'a' or 'p', start, end) of each hour written with a.m. or p.m."""
+    return [(int(m.group(1)), m.group(2).lower(), m.start(), m.end()) for m in _EN_HOUR.finditer(text) if 1 <= int(m.group(1)) <= 12]
+
+
+def japanese_meridiem_hours(text: str) -> list[tuple[int, str, int, int]]:
+    """(hour, 'a' for 午前 or 'p' for 午後, start, end) of each 午前/午後 N時."""
+    norm = nfkc_per_char(text)
+    out = []
+    for m in _JA_HOUR.finditer(norm):
+        hour = _small_int(m.group(2))
+        if hour is not None:
+            out.append((hour, "a" if m.group(1) == "午前" else "p", m.start(), m.end()))
+    return out
 
 
 def same(a: float, b: float) -> bool:
