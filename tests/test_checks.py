@@ -964,6 +964,9 @@ def test_celsius_is_a_unit_japanese_leaves_unsaid():
         ("Talks on April 4 and 10 May.", "4月4日と5月10日の協議。", None),
         ("The meeting starts at 5 p.m.", "会議は17時に始まる。", None),
         ("Lunch is at 12 p.m.", "昼食は午前12時。", None),  # 午前12時 is noon to some
+        ("The vote is on Monday.", "投票は火曜日に行われる。", "火曜"),  # another weekday
+        ("The vote is on Monday.", "投票は月曜日に行われる。", None),
+        ("Shops close on Sundays and Mondays.", "店は日曜と月曜が休みだ。", None),
     ],
 )
 def test_date_or_time_flipped(en, ja, flagged):

@@ -18,10 +18,12 @@ from audit.lexicon.numbers import (
     english_meridiem_hours,
     english_quantities,
     english_unit,
+    english_weekdays,
     japanese_dates,
     japanese_meridiem_hours,
     japanese_quantities,
     japanese_unit,
+    japanese_weekdays,
     malformed_amounts,
     same,
     scale_slip,
@@ -1051,19 +1053,23 @@ def unit_changed(ctx: Context) -> Iterator[Hit]:
             )
 
 
-@rule("NUM005", "date-or-time-flipped", Severity.MAJOR, "A date with month and day swapped, or a time with a.m. and p.m. swapped",
+@rule("NUM005", "date-or-time-flipped", Severity.MAJOR,
+      "A date or time changed with its numbers kept: month and day swapped, a.m./p.m. swapped, another weekday",
       needs=("source", "alignment"))
 def date_or_time_flipped(ctx: Context) -> Iterator[Hit]:
     """Finds a date of the source whose month and day the translation swaps ("April 10" →
-    「10月4日」), and an hour whose a.m. or p.m. it turns around ("5 p.m." → 「午前5時」). The
-    numbers are all there, so NUM001, which matches values, is satisfied; the date or the time is
-    wrong. Machine translation swaps them when it reads a day-first date as month-first (or the
-    reverse) or renders "p.m." by the wrong word.
+    「10月4日」), an hour whose a.m. or p.m. it turns around ("5 p.m." → 「午前5時」), and a
+    weekday it turns into another ("on Monday" → 「火曜日に」). The numbers are all there, so
+    NUM001, which matches values, is satisfied; the date or the time is wrong. Machine translation
+    swaps them when it reads a day-first date as month-first (or the reverse) or renders "p.m."
+    or a weekday by the wrong word.
 
     Dates are those written with a month's name (April 10, 10 April, Apr. 10th) against M月D日;
     a swap is reported only when the source's date is absent, its swap present, and the day could
     be a month (12 or less). Hours are 1 to 11 with a.m. or p.m. against 午前/午後 N時 (12 is
-    left alone: 午前12時 means noon to some and midnight to others).
+    left alone: 午前12時 means noon to some and midnight to others). Weekdays are those named in
+    full (Monday) against 月曜…日曜: reported when the translation names a weekday the source does
+    not and none of the source's.
     """
     assert ctx.source is not None
     for _bead, src, tgt in _pairs(ctx):
@@ -1100,6 +1106,19 @@ def date_or_time_flipped(ctx: Context) -> Iterator[Hit]:
                 source=ctx.source.span(s_off + a, s_off + b),
                 evidence={"hour": hour, "source_half": f"{half}.m.", "target_half": "午前" if half == "p" else "午後"},
                 suggestion=f"{'午後' if half == 'p' else '午前'}{hour}時",
+            )
+        s_days = english_weekdays(s_text)
+        t_days = japanese_weekdays(t_text)
+        named = {d for d, _, _ in s_days}
+        if s_days and t_days and not named & {d for d, _, _ in t_days}:
+            day, a, b = s_days[0]
+            _, ta, tb = next(x for x in t_days if x[0] not in named)
+            yield Hit(
+                f"{s_text[a:b]} became {t_text[ta:tb]}: another weekday",
+                target=ctx.target.span(t_off + ta, t_off + tb),
+                source=ctx.source.span(s_off + a, s_off + b),
+                evidence={"source_weekday": s_text[a:b], "target_weekday": t_text[ta:tb]},
+                suggestion=f"{'月火水木金土日'[day]}曜日",
             )
 
 

@@ -437,6 +437,21 @@ def japanese_meridiem_hours(text: str) -> list[tuple[int, str, int, int]]:
     return out
 
 
+_EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_EN_WEEKDAY = re.compile(r"\b(" + "|".join(_EN_WEEKDAYS) + r")s?\b")
+_JA_WEEKDAY = re.compile(r"([月火水木金土日])曜")
+
+
+def english_weekdays(text: str) -> list[tuple[int, int, int]]:
+    """(weekday 0-6 from Monday, start, end) of each weekday named in full (Monday, Tuesdays)."""
+    return [(_EN_WEEKDAYS.index(m.group(1)), m.start(), m.end()) for m in _EN_WEEKDAY.finditer(text)]
+
+
+def japanese_weekdays(text: str) -> list[tuple[int, int, int]]:
+    """The same for 月曜(日) … 日曜(日)."""
+    return [("月火水木金土日".index(m.group(1)), m.start(), m.end()) for m in _JA_WEEKDAY.finditer(text)]
+
+
 def same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
