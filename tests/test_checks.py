@@ -989,3 +989,20 @@ def test_date_or_time_flipped(en, ja, flagged):
 def test_percent_and_percentage_points(en, ja, flagged):
     found = pair_findings([en], [ja], "NUM004")
     assert [f.target.text for f in found] == ([flagged] if flagged else [])
+
+
+@pytest.mark.parametrize(
+    "text, flagged",
+    [
+        ("同社は6.9億ドルで売却した。", "6.9億ドル"),  # "$6.9 billion" with 億 for billion
+        ("貿易額は$3.3億に達した。", "$3.3億"),
+        ("同社は69億ドルで売却した。", None),
+        ("予算は1.5兆ドル規模だ。", None),  # 兆 with a decimal is how Japanese news writes it
+        ("日本の人口は1.2億人だ。", None),  # not money
+        ("売上は2.5億円だった。", None),  # yen: a Japanese writer's own figure
+    ],
+)
+def test_decimal_oku_in_a_foreign_currency(text, flagged):
+    found = target_findings(text, "NUM006")
+    assert [f.target.text for f in found] == ([flagged] if flagged else [])
+    assert not pair_findings(["It sold for $6.9 billion."], ["同社は6.9億ドルで売却した。"], "NUM006")  # NUM001's, with the source

@@ -25,6 +25,7 @@ from audit.lexicon.numbers import (
     japanese_unit,
     japanese_weekdays,
     malformed_amounts,
+    nfkc_per_char,
     same,
     scale_slip,
 )
@@ -1442,6 +1443,43 @@ def malformed_amount(ctx: Context) -> Iterator[Hit]:
                 target=ctx.span(seg, start, end),
                 evidence={"amount": amount, "problem": why},
                 suggestion="write the amount with each of 万, 億, 兆 once, largest first (1兆2000億), from the source's figure",
+            )
+
+
+# A decimal before 億 with a foreign currency: 6.9億ドル is how "$6.9 billion" reads rendered with 億
+# for "billion"; Japanese writes 690 million as 6億9000万 and 6.9 billion as 69億.
+_DECIMAL_OKU = re.compile(
+    r"(?:(?P<sign>US\$|\$|€|£) ?)?(?<![\d.,])(?P<value>\d+\.\d+)億(?P<unit>米ドル|ドル|ユーロ|ポンド|人民元|元|ウォン|ルピー)?"
+)
+
+
+@rule("NUM006", "decimal-oku", Severity.MINOR, "A decimal before 億 in a foreign currency: 6.9億ドル, likely 'billion' rendered as 億")
+def decimal_oku(ctx: Context) -> Iterator[Hit]:
+    """Finds amounts in a foreign currency written with a decimal before 億 (「6.9億ドル」, 「$3.3億」),
+    without the source. That is how "$6.9 billion" reads when "billion" is rendered as 億: ten
+    times too small (6.9 billion is 69億). Japanese writes 690 million as 6億9000万, so the
+    decimal form is a likely slip; it is minor because some writers use it. Yen amounts and 兆
+    (1.5兆円, 1.9兆ドル, written so in Japanese news) are left alone. With the source, NUM001
+    compares the value and this check stays quiet.
+
+    Measured on WMT22 en-ja: none in the reference or the ja-en Japanese sources; three in one
+    system's output, each a "billion" rendered as 億.
+    """
+    if ctx.source is not None:
+        return
+    for seg in ctx.target.segments:
+        norm = nfkc_per_char(seg.text)
+        for m in _DECIMAL_OKU.finditer(norm):
+            if not (m.group("sign") or m.group("unit")):
+                continue  # yen, people, or nothing said: 1.2億人 is Japan's population
+            value = float(m.group("value"))
+            meant = f"{m.group('sign') or ''}{value * 10:g}億{m.group('unit') or ''}"
+            yield Hit(
+                f"「{seg.text[m.start() : m.end()]}」: a decimal before 億 is how '{m.group('value')} billion' reads rendered "
+                f"with 億 for 'billion', ten times too small",
+                target=ctx.span(seg, m.start(), m.end()),
+                evidence={"amount": seg.text[m.start() : m.end()], "if_billion": meant},
+                suggestion=f"{meant} if the source says {m.group('value')} billion",
             )
 
 
