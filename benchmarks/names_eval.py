@@ -613,6 +613,39 @@ def name_spelled_two_ways(rng: random.Random, docs: list[tuple[list[str], list[s
     }
 
 
+def office_changed(rng: random.Random, docs: list[tuple[list[str], list[str]]]) -> dict[str, object]:
+    """NAM006 with the source: its findings on the references and the 13 systems' outputs (line i
+    aligned to line i), and recall when, in a reference sentence that renders an office the
+    source names, that rendering is replaced by another office's (首相 → 外相)."""
+    from audit.checks.names import _OFFICE_EN, _OFFICE_JA, _OFFICES
+
+    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
+    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
+        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
+    src = [line for doc, _ in docs for line in doc]
+    keep = [i for i, line in enumerate(src) if line.strip()]
+    findings = {name: len(flagged([src[i] for i in keep], [lines[i] or "。" for i in keep], ("NAM006",)))
+                for name, lines in outputs.items()}
+    injected = found = 0
+    ref = outputs["reference"]
+    for i in keep:
+        named = [k for k, r in _OFFICE_EN.items() if r.search(src[i])]
+        for k in named:
+            m = _OFFICE_JA[k].search(ref[i])
+            if m is None:
+                continue
+            other = rng.choice([o for o in _OFFICES if o not in named])
+            form = _OFFICES[other][1].split("|")[0].removeprefix("(?<!副)")
+            injected += 1
+            found += bool(flagged([src[i]], [ref[i][: m.start()] + form + ref[i][m.end() :]], ("NAM006",)))
+            break
+    return {
+        "findings_on_references": findings.pop("reference"),
+        "findings_on_systems": {name: n for name, n in findings.items() if n},
+        "swapped": {"found": found, "injected": injected, "recall": round(found / max(injected, 1), 3)},
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=7)
@@ -693,6 +726,7 @@ def main() -> int:
         "CON008_one_office_two_people_target_only": one_office_two_people(random.Random(args.seed)),
         "NAM005_original_beside_target_only": original_beside(random.Random(args.seed), docs, per_doc_runs),
         "CON009_name_spelled_two_ways": name_spelled_two_ways(random.Random(args.seed), docs, per_doc_runs),
+        "NAM006_office_changed": office_changed(random.Random(args.seed), docs),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

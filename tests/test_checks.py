@@ -1006,3 +1006,20 @@ def test_decimal_oku_in_a_foreign_currency(text, flagged):
     found = target_findings(text, "NUM006")
     assert [f.target.text for f in found] == ([flagged] if flagged else [])
     assert not pair_findings(["It sold for $6.9 billion."], ["同社は6.9億ドルで売却した。"], "NUM006")  # NUM001's, with the source
+
+
+@pytest.mark.parametrize(
+    "en, ja, flagged",
+    [
+        ("The country's Foreign Trade Minister announced the plan.", "同国の外相が計画を発表した。", "外相"),
+        ("Secretary of State Harlan met reporters.", "ハーラン国防長官は記者団と会見した。", "国防長官"),
+        ("The country's Foreign Trade Minister announced the plan.", "同国の対外貿易担当相が計画を発表した。", None),
+        ("Prime Minister Ortega met President Lind.", "オルテガ首相はリンド大統領と会談した。", None),
+        ("Chancellor Weber arrived in Oslo.", "ウェーバー首相がオスロに到着した。", None),  # no office of the list in the source
+        ("The president of the company resigned.", "同社の社長が辞任した。", None),
+        ("Vice President Lind spoke.", "リンド副大統領が話した。", None),
+    ],
+)
+def test_office_changed(en, ja, flagged):
+    found = pair_findings([en], [ja], "NAM006")
+    assert [f.target.text for f in found] == ([flagged] if flagged else [])

@@ -484,6 +484,67 @@ def _spelling(ctx: Context, word: str, s_text: str, t_text: str, dictionary: Dic
     piece = next((p for p in pieces if scored.text in p), "")
     return piece if kana_key(piece) == kana_key(scored.text) else None
 
+# Offices a person holds, as English names them and as Japanese renders them. A translation that
+# names another office of this list for a person, while the source's office is nowhere in it,
+# has changed who the person is (Foreign Trade Minister → 外相, the foreign minister).
+_OFFICES: dict[str, tuple[str, str]] = {
+    "prime minister": (r"prime minister|premier", "首相|総理|宰相"),
+    "president": (r"(?<!vice )(?<!vice-)president(?! of )", "(?<!副)大統領"),
+    "vice president": (r"vice[- ]president", "副大統領"),
+    "foreign minister": (r"foreign (?:minister|secretary)|minister (?:of|for) foreign affairs", "外相|外務大臣|外務相"),
+    "defence minister": (r"defen[cs]e (?:minister|secretary)|(?:minister|secretary) of defen[cs]e", "国防相|防衛相|防衛大臣|国防長官|国防大臣"),
+    "secretary of state": (r"secretary of state|state secretary", "国務長官"),
+    "finance minister": (r"finance minister|chancellor of the exchequer|treasury secretary|secretary of the treasury|minister of finance",
+                         "財務相|財務大臣|財務長官|蔵相"),
+    "trade minister": (r"trade minister|commerce secretary|secretary of commerce|minister (?:of|for) (?:economy, )?(?:foreign )?trade",
+                       "商務長官|経産相|経済産業相|経済産業大臣|通商相|貿易相|貿易担当相|通商担当相"),
+    "interior minister": (r"home secretary|interior minister|minister of (?:the )?interior", "内相|内務大臣|内務相"),
+    "mayor": (r"\bmayor\b", "市長"),
+    "senator": (r"\bsenator\b", "上院議員"),
+    "ambassador": (r"\bambassador\b", "大使"),
+}
+_OFFICE_EN = {k: re.compile(en, re.IGNORECASE) for k, (en, _) in _OFFICES.items()}
+_OFFICE_JA = {k: re.compile(ja) for k, (_, ja) in _OFFICES.items()}
+
+
+@rule("NAM006", "office-changed", Severity.MAJOR, "A person's office rendered as another office",
+      needs=("source", "alignment"))
+def office_changed(ctx: Context) -> Iterator[Hit]:
+    """Finds an office of the source (prime minister, president, foreign minister, secretary of
+    state, trade minister, mayor…) that the translation renders as another office: "the country's
+    Foreign Trade Minister" as 「外相」 (the foreign minister), "Secretary of State" as
+    「国防長官」. The person is then someone else to the reader.
+
+    Twelve offices, each with its English names and its Japanese renderings (首相, 総理 and 宰相 for
+    a prime minister; 外相, 外務大臣 for a foreign minister). Reported only when the source names an
+    office that the translation does not render, and the translation names one that the source
+    does not: a sentence naming several officials, an office left implicit, or one added for
+    clarity (ショルツ首相 for "Chancellor Scholz") is not reported.
+
+    Example: source "… the country's Foreign Trade Minister has announced.", translated
+    「…同国の外相が発表した。」: expected 貿易相 or 貿易担当相.
+    """
+    assert ctx.source is not None
+    for s_start, s_text, t_start, _, t_text in ctx.pair_texts():
+        named = {k: m for k, r in _OFFICE_EN.items() if (m := r.search(s_text))}
+        if not named:
+            continue
+        rendered = {k: m for k, r in _OFFICE_JA.items() if (m := r.search(t_text))}
+        missing = [k for k in named if k not in rendered]
+        extra = [k for k in rendered if k not in named]
+        if not missing or not extra:
+            continue
+        office, other = missing[0], extra[0]
+        m, t = named[office], rendered[other]
+        yield Hit(
+            f"'{m.group()}' is rendered {t.group()} ({other}): another office",
+            target=ctx.target.span(t_start + t.start(), t_start + t.end()),
+            source=ctx.source.span(s_start + m.start(), s_start + m.end()),
+            evidence={"source_office": office, "target_office": other, "expected": _OFFICES[office][1].split("|")[:3]},
+            suggestion=" or ".join(f for f in _OFFICES[office][1].split("|")[:2] if not f.startswith("(")),
+        )
+
+
 def _scores_at_least(r: Rendering, limits: tuple[float, float]) -> bool:
     return r.mean >= limits[0] and r.worst >= limits[1]
 
