@@ -617,7 +617,7 @@ def office_changed(rng: random.Random, docs: list[tuple[list[str], list[str]]]) 
     """NAM006 with the source: its findings on the references and the 13 systems' outputs (line i
     aligned to line i), and recall when, in a reference sentence that renders an office the
     source names, that rendering is replaced by another office's (首相 → 外相)."""
-    from audit.checks.names import _OFFICE_EN, _OFFICE_JA, _OFFICES
+    from audit.checks.names import _OFFICE_EN, _OFFICE_JA, _OFFICES, _office_forms
 
     outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
     for path in sorted(DATA.joinpath("systems").glob("*.ja")):
@@ -635,7 +635,7 @@ def office_changed(rng: random.Random, docs: list[tuple[list[str], list[str]]]) 
             if m is None:
                 continue
             other = rng.choice([o for o in _OFFICES if o not in named])
-            form = _OFFICES[other][1].split("|")[0].removeprefix("(?<!副)")
+            form = _office_forms(other)[0]
             injected += 1
             found += bool(flagged([src[i]], [ref[i][: m.start()] + form + ref[i][m.end() :]], ("NAM006",)))
             break

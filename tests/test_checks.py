@@ -1023,3 +1023,8 @@ def test_decimal_oku_in_a_foreign_currency(text, flagged):
 def test_office_changed(en, ja, flagged):
     found = pair_findings([en], [ja], "NAM006")
     assert [f.target.text for f in found] == ([flagged] if flagged else [])
+
+
+def test_office_changed_suggests_the_office_as_written():
+    found = pair_findings(["President Lind met reporters."], ["リンド首相は記者団と会見した。"], "NAM006")
+    assert [(f.suggestion, f.evidence["expected"]) for f in found] == [("大統領", ["大統領"])]

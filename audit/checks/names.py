@@ -507,6 +507,11 @@ _OFFICE_EN = {k: re.compile(en, re.IGNORECASE) for k, (en, _) in _OFFICES.items(
 _OFFICE_JA = {k: re.compile(ja) for k, (_, ja) in _OFFICES.items()}
 
 
+def _office_forms(office: str) -> list[str]:
+    """The Japanese renderings of an office, as written (without the pattern's lookbehinds)."""
+    return [re.sub(r"\(\?<!.+?\)", "", f) for f in _OFFICES[office][1].split("|")]
+
+
 @rule("NAM006", "office-changed", Severity.MAJOR, "A person's office rendered as another office",
       needs=("source", "alignment"))
 def office_changed(ctx: Context) -> Iterator[Hit]:
@@ -540,8 +545,8 @@ def office_changed(ctx: Context) -> Iterator[Hit]:
             f"'{m.group()}' is rendered {t.group()} ({other}): another office",
             target=ctx.target.span(t_start + t.start(), t_start + t.end()),
             source=ctx.source.span(s_start + m.start(), s_start + m.end()),
-            evidence={"source_office": office, "target_office": other, "expected": _OFFICES[office][1].split("|")[:3]},
-            suggestion=" or ".join(f for f in _OFFICES[office][1].split("|")[:2] if not f.startswith("(")),
+            evidence={"source_office": office, "target_office": other, "expected": _office_forms(office)[:3]},
+            suggestion=" or ".join(_office_forms(office)[:2]),
         )
 
 
