@@ -646,6 +646,39 @@ def office_changed(rng: random.Random, docs: list[tuple[list[str], list[str]]]) 
     }
 
 
+def pronoun_gender(docs: list[tuple[list[str], list[str]]]) -> dict[str, object]:
+    """NAM007 with the source: its findings on the references and the 13 systems' outputs, and
+    recall when a reference sentence's 彼女 becomes 彼 (or 彼 becomes 彼女) where the source
+    speaks of one woman (or one man) only."""
+    from audit.checks.names import _HE, _KANOJO, _KARE, _SHE
+
+    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
+    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
+        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
+    src = [line for doc, _ in docs for line in doc]
+    keep = [i for i, line in enumerate(src) if line.strip()]
+    findings = {name: len(flagged([src[i] for i in keep], [lines[i] or "。" for i in keep], ("NAM007",)))
+                for name, lines in outputs.items()}
+    injected = found = 0
+    for i in keep:
+        s, t = src[i], outputs["reference"][i]
+        she, he = _SHE.search(s), _HE.search(s)
+        if she and not he and _KANOJO.search(t) and not _KARE.search(t):
+            m, new = _KANOJO.search(t), "彼"
+        elif he and not she and _KARE.search(t) and not _KANOJO.search(t):
+            m, new = _KARE.search(t), "彼女"
+        else:
+            continue
+        assert m is not None
+        injected += 1
+        found += bool(flagged([s], [t[: m.start()] + new + t[m.end() :]], ("NAM007",)))
+    return {
+        "findings_on_references": findings.pop("reference"),
+        "findings_on_systems": {name: n for name, n in findings.items() if n},
+        "swapped": {"found": found, "injected": injected, "recall": round(found / max(injected, 1), 3)},
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=7)
@@ -727,6 +760,7 @@ def main() -> int:
         "NAM005_original_beside_target_only": original_beside(random.Random(args.seed), docs, per_doc_runs),
         "CON009_name_spelled_two_ways": name_spelled_two_ways(random.Random(args.seed), docs, per_doc_runs),
         "NAM006_office_changed": office_changed(random.Random(args.seed), docs),
+        "NAM007_pronoun_gender": pronoun_gender(docs),
     }
     print(json.dumps(out, indent=2, ensure_ascii=False))
     return 0

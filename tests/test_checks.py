@@ -1028,3 +1028,18 @@ def test_office_changed(en, ja, flagged):
 def test_office_changed_suggests_the_office_as_written():
     found = pair_findings(["President Lind met reporters."], ["リンド首相は記者団と会見した。"], "NAM006")
     assert [(f.suggestion, f.evidence["expected"]) for f in found] == [("大統領", ["大統領"])]
+
+
+@pytest.mark.parametrize(
+    "en, ja, flagged",
+    [
+        ("Carla Reyes keeps a second tree at her home.", "カーラ・レジェスは自宅に2本目の木を置いている。彼は毎年そうしている。", "彼"),
+        ("Tom Weller said he would resign.", "トム・ウェラーは、彼女が辞任すると述べた。", "彼女"),
+        ("Carla Reyes said she would resign.", "カーラ・レジェスは、彼女が辞任すると述べた。", None),
+        ("She thanked him for his help.", "彼女は彼の助けに感謝した。", None),  # a woman and a man
+        ("She met them in Oslo.", "彼女は彼らとオスロで会った。", None),  # 彼ら is "they"
+    ],
+)
+def test_pronoun_gender_changed(en, ja, flagged):
+    found = pair_findings([en], [ja], "NAM007")
+    assert [f.target.text for f in found] == ([flagged] if flagged else [])

@@ -550,6 +550,42 @@ def office_changed(ctx: Context) -> Iterator[Hit]:
         )
 
 
+_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.IGNORECASE)
+_HE = re.compile(r"\b(?:he|him|his|himself)\b", re.IGNORECASE)
+_KARE = re.compile(r"彼(?!女|ら|等)")  # he (not she, not they)
+_KANOJO = re.compile(r"彼女(?!ら|たち|達)")
+
+
+@rule("NAM007", "pronoun-gender-changed", Severity.MAJOR, "A woman referred to as 彼 (he), or a man as 彼女 (she)",
+      needs=("source", "alignment"))
+def pronoun_gender_changed(ctx: Context) -> Iterator[Hit]:
+    """Finds 彼 ("he") in a translation whose source speaks of a woman only (she, her, herself,
+    and no he, him, his), and 彼女 ("she") where the source speaks of a man only. Machine
+    translation often defaults to 彼 for a person mentioned earlier, turning a woman into a man.
+    Sentences that mention both a man and a woman, or use both words, are left alone.
+
+    Example: source "… Carla Reyes, who keeps a second tree at her home.", translated
+    「…カーラ・レジェスがいる。彼は自宅に…」: expected 彼女.
+    """
+    assert ctx.source is not None
+    for s_start, s_text, t_start, _, t_text in ctx.pair_texts():
+        she, he = _SHE.search(s_text), _HE.search(s_text)
+        kare, kanojo = _KARE.search(t_text), _KANOJO.search(t_text)
+        if she and not he and kare and not kanojo:
+            found, word, expected = kare, she, "彼女"
+        elif he and not she and kanojo and not kare:
+            found, word, expected = kanojo, he, "彼"
+        else:
+            continue
+        yield Hit(
+            f"「{found.group()}」 for a {'woman' if expected == '彼女' else 'man'}: the source says '{word.group()}'",
+            target=ctx.target.span(t_start + found.start(), t_start + found.end()),
+            source=ctx.source.span(s_start + word.start(), s_start + word.end()),
+            evidence={"source_pronoun": word.group(), "target_pronoun": found.group()},
+            suggestion=expected,
+        )
+
+
 def _scores_at_least(r: Rendering, limits: tuple[float, float]) -> bool:
     return r.mean >= limits[0] and r.worst >= limits[1]
 
