@@ -967,6 +967,10 @@ def test_celsius_is_a_unit_japanese_leaves_unsaid():
         ("The vote is on Monday.", "投票は火曜日に行われる。", "火曜"),  # another weekday
         ("The vote is on Monday.", "投票は月曜日に行われる。", None),
         ("Shops close on Sundays and Mondays.", "店は日曜と月曜が休みだ。", None),
+        ("The minister arrived yesterday.", "大臣は明日到着した。", "明日"),  # a relative day turned around
+        ("Sales fell last year.", "売上は来年減少した。", "来年"),
+        ("The minister arrives tomorrow.", "大臣は明日到着する。", None),
+        ("Sales fell last year and will rise next year.", "売上は昨年減少し、来年は増加する。", None),
     ],
 )
 def test_date_or_time_flipped(en, ja, flagged):

@@ -26,6 +26,8 @@ from audit.lexicon.numbers import (
     japanese_weekdays,
     malformed_amounts,
     nfkc_per_char,
+    relative_time_flips,
+    relative_time_forms,
     same,
     scale_slip,
 )
@@ -1055,7 +1057,7 @@ def unit_changed(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("NUM005", "date-or-time-flipped", Severity.MAJOR,
-      "A date or time changed with its numbers kept: month and day swapped, a.m./p.m. swapped, another weekday",
+      "A date or time changed with its numbers kept: month and day swapped, a.m./p.m., another weekday, yesterday/tomorrow",
       needs=("source", "alignment"))
 def date_or_time_flipped(ctx: Context) -> Iterator[Hit]:
     """Finds a date of the source whose month and day the translation swaps ("April 10" →
@@ -1063,7 +1065,8 @@ def date_or_time_flipped(ctx: Context) -> Iterator[Hit]:
     weekday it turns into another ("on Monday" → 「火曜日に」). The numbers are all there, so
     NUM001, which matches values, is satisfied; the date or the time is wrong. Machine translation
     swaps them when it reads a day-first date as month-first (or the reverse) or renders "p.m."
-    or a weekday by the wrong word.
+    or a weekday by the wrong word; and a day, week, month or year named relative to now that it
+    turns into its opposite ("yesterday" → 「明日」, "last year" → 「来年」).
 
     Dates are those written with a month's name (April 10, 10 April, Apr. 10th) against M月D日;
     a swap is reported only when the source's date is absent, its swap present, and the day could
@@ -1107,6 +1110,14 @@ def date_or_time_flipped(ctx: Context) -> Iterator[Hit]:
                 source=ctx.source.span(s_off + a, s_off + b),
                 evidence={"hour": hour, "source_half": f"{half}.m.", "target_half": "午前" if half == "p" else "午後"},
                 suggestion=f"{'午後' if half == 'p' else '午前'}{hour}時",
+            )
+        for word, other, m, t in relative_time_flips(s_text, t_text):
+            yield Hit(
+                f"'{m.group()}' became {t.group()} ({other})",
+                target=ctx.target.span(t_off + t.start(), t_off + t.end()),
+                source=ctx.source.span(s_off + m.start(), s_off + m.end()),
+                evidence={"source_time": word, "target_time": other},
+                suggestion=relative_time_forms(word)[0],
             )
         s_days = english_weekdays(s_text)
         t_days = japanese_weekdays(t_text)

@@ -452,6 +452,43 @@ def japanese_weekdays(text: str) -> list[tuple[int, int, int]]:
     return [("月火水木金土日".index(m.group(1)), m.start(), m.end()) for m in _JA_WEEKDAY.finditer(text)]
 
 
+# Days, weeks, months and years named relative to now, and their opposites.
+RELATIVE_TIMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "yesterday": (r"\byesterday\b", "昨日|前日", ("tomorrow", "today")),
+    "today": (r"\btoday\b", "今日|本日", ("yesterday", "tomorrow")),
+    "tomorrow": (r"\btomorrow\b", "明日(?!香)|翌日", ("yesterday", "today")),
+    "last week": (r"\blast week\b", "先週|前週", ("next week",)),
+    "next week": (r"\bnext week\b", "来週|翌週", ("last week",)),
+    "last month": (r"\blast month\b", "先月|前月", ("next month",)),
+    "next month": (r"\bnext month\b", "来月|翌月", ("last month",)),
+    "last year": (r"\blast year\b", "昨年|去年|前年", ("next year",)),
+    "next year": (r"\bnext year\b", "来年|翌年", ("last year",)),
+}
+_REL_EN = {k: re.compile(en, re.IGNORECASE) for k, (en, _, _) in RELATIVE_TIMES.items()}
+_REL_JA = {k: re.compile(ja) for k, (_, ja, _) in RELATIVE_TIMES.items()}
+
+
+def relative_time_forms(word: str) -> list[str]:
+    """The Japanese renderings of a relative time, as written (without the patterns' lookarounds)."""
+    return [re.sub(r"\(\?<?[!=].*?\)", "", f) for f in RELATIVE_TIMES[word][1].split("|")]
+
+
+def relative_time_flips(source: str, target: str) -> list[tuple[str, str, re.Match[str], re.Match[str]]]:
+    """(English word, the one the translation says instead, its match in ``source``, its match in
+    ``target``) for each relative time of the source (yesterday, next year…) that the
+    translation does not render while it renders an opposite the source does not say."""
+    said = {k: m for k, r in _REL_EN.items() if (m := r.search(source))}
+    rendered = {k: m for k, r in _REL_JA.items() if (m := r.search(target))}
+    out = []
+    for word, m in said.items():
+        if word in rendered:
+            continue
+        other = next((o for o in RELATIVE_TIMES[word][2] if o in rendered and o not in said), None)
+        if other is not None:
+            out.append((word, other, m, rendered[other]))
+    return out
+
+
 def same(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
