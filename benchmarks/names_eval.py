@@ -533,8 +533,8 @@ def katakana_variants(rng: random.Random, docs: list[tuple[list[str], list[str]]
 def original_beside(rng: random.Random, docs: list[tuple[list[str], list[str]]],
                     per_doc_runs: list[list[list[tuple[str, str]]]]) -> dict[str, object]:
     """NAM005 without the source: each name of the English source that a reference sentence
-    renders in katakana (``name_runs``) is written beside its katakana in brackets, インフレクション
-    (Infleqtion), in that sentence alone; clean, and with two kana of the katakana changed at random
+    renders in katakana (``name_runs``) is written beside its katakana in brackets, ハリントン
+    (Harrington), in that sentence alone; clean, and with two kana of the katakana changed at random
     as in the NAM001 mangle set. Plus its findings on WMT22 ja-en's Japanese sources, which give
     a few originals in brackets of their own (セネックス・エナジー(Senex Energy))."""
 
@@ -580,7 +580,7 @@ def name_spelled_two_ways(rng: random.Random, docs: list[tuple[list[str], list[s
     """CON009 with the source: its findings on the clean references, and recall when a name that a
     reference document renders in katakana in two sentences or more (``name_runs``) has one kana
     of its last rendering replaced by one that sounds alike (``_ALIKE``: the same consonant with
-    another vowel, or voiced: ライモンド → レイモンド, ロジャース → ロジャーズ), as transliterations
+    another vowel, or voiced: ハリソン → ハリスン, ロジャース → ロジャーズ), as transliterations
     drift: found by CON009 (one name, two spellings), and by CON009 or NAM001 (a respelling
     e2k finds unlikely is a mangled name)."""
     clean = 0

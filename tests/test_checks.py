@@ -189,9 +189,9 @@ def test_katakana_variants_one_kana_apart():
 
 
 def test_words_run_together_against_the_source():
-    run_together = pair_findings(["The PGI Growth Accelerator will help."], ["PGI GrowthAcceleratorが役立つ。"], "UNT001")
+    run_together = pair_findings(["The NWF Growth Accelerator will help."], ["NWF GrowthAcceleratorが役立つ。"], "UNT001")
     assert [f.evidence["source"] for f in run_together] == ["Growth Accelerator"]
-    assert target_findings("PGI GrowthAcceleratorが役立つ。", "UNT001")  # a short, mostly Latin sentence too
+    assert target_findings("NWF GrowthAcceleratorが役立つ。", "UNT001")  # a short, mostly Latin sentence too
     # one word in the source as well: a user name or a brand, kept as it is
     assert not pair_findings(["Never missed a release from StormyHarbor, loved it."], ["StormyHarborのリリースは見逃さない。"], "UNT001")
 
@@ -763,7 +763,7 @@ def test_katakana_expansion_that_cannot_spell_its_acronym():
     assert "グローバル" in found[0].message and found[0].target.text.endswith("(SMN)")
     fine = (
         "両社はスマート・モビリティ・ネットワーク(SMN)に参加した。\n"
-        "アマゾン・ウェブ・サービス(AWS)を利用する。\n"
+        "ユニバーサル・シリアル・バス(USB)で接続する。\n"
         "センター・オブ・エクセレンス(COE)を設立した。\n"  # O: a function word the katakana keeps as オブ
         "米国は日米デジタル・トレード・パートナーシップ(JUDTP)を発表した。\n"  # J and U are in the kanji before
         "国際通貨基金(IMF)が報告した。\n"  # kanji expansions follow official names: not checked
@@ -929,11 +929,11 @@ def test_malformed_amounts(text, flagged):
 @pytest.mark.parametrize(
     "en, ja, flagged, severity",
     [
-        ("The company will invest $1.5 billion in the plant.", "同社は工場に15億円を投資する。", "15億", "critical"),
+        ("The company will invest $1.5 billion in the plant.", "同社は工場に15億円を投じる。", "15億", "critical"),
         ("The farm covers 500 acres.", "農場の面積は500ヘクタールだ。", "500", "major"),
         ("Temperatures rose by 3 degrees Fahrenheit.", "気温は摂氏3度上昇した。", "3", "major"),
         ("The parcel weighs 10 pounds.", "小包の重さは10キロだ。", "10", "major"),  # pounds: money or weight; キロ: km or kg
-        ("The company will invest $1.5 billion in the plant.", "同社は工場に15億ドルを投資する。", None, None),
+        ("The company will invest $1.5 billion in the plant.", "同社は工場に15億ドルを投じる。", None, None),
         ("The farm covers 500 acres (200 hectares).", "農場の面積は500エーカー(200ヘクタール)だ。", None, None),
         ("The ticket costs £5.", "チケットは5ポンドだ。", None, None),
         ("The town is 5 miles away.", "町は8キロ先にある。", None, None),  # converted: another number, NUM001's

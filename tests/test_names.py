@@ -165,17 +165,17 @@ def test_implausible_katakana_is_flagged_without_the_source(cli, tmp_path):
         pytest.skip("jamdict-data not installed")
     doc = tmp_path / "doc.txt"
     doc.write_text(
-        "ハリヌヮン氏が来日した。\nハリヌヮン氏は首相と会談した。\n会議ではンダベル氏が発言した。\nジェ ンダー平等を議論した。\n",
+        "ハリヌヮン氏が来日した。\nハリヌヮン氏は首相と会談した。\n会議ではンダベル氏が発言した。\nキャ ンペーンを議論した。\n",
         encoding="utf-8",
     )
     res = cli("check", doc, "--select", "NAM002,GRB003", "--format", "json")
     assert res.code == 0, res.err
     found = {f["evidence"].get("word", f["code"]): f for f in res.json()["findings"]}
-    # once per word and document; ンダー is a piece of ジェンダー split by a space: GRB003's, not a name
+    # once per word and document; ンペーン is a piece of キャンペーン split by a space: GRB003's, not a name
     assert set(found) == {"ハリヌヮン", "ンダベル", "GRB003"}
     assert found["ハリヌヮン"]["evidence"]["unlikely"].endswith("ヮ") and found["ハリヌヮン"]["evidence"]["logprob"] < -6.8
     assert "start of a word" in found["ンダベル"]["message"]
-    assert found["GRB003"]["suggestion"] == "ジェンダー"
+    assert found["GRB003"]["suggestion"] == "キャンペーン"
     # dictionary words, plausible unknown names and compounds of known words pass
     ok = tmp_path / "ok.txt"
     ok.write_text("ハリントン氏はオレンジゾーンでソーシャルメディアユーザーと話した。ベラミー氏も来た。\n", encoding="utf-8")
@@ -246,9 +246,9 @@ def test_katakana_against_the_original_beside_it():
     assert [f.evidence["katakana"] for f in nam005("Harrington（ハリンドソ）氏が来日した。")] == ["ハリンドソ"]
     # faithful renderings, a variant e2k accepts, and a bracket that holds something other than the name
     assert not nam005("ラミレス(Ramirez)長官とハリントン(Harrington)氏が会った。")
-    assert not nam005("ライモンド(Raimondo)長官が来日した。")
+    assert not nam005("ハリングトン(Harrington)長官が来日した。")
     assert not nam005("トマス・ウェルド(Oakridge Labs)が発表した。")
-    assert not nam005("国際通貨基金(IMF)が発表した。")  # an acronym: ACR002's
+    assert not nam005("世界保健機関(WHO)が発表した。")  # an acronym: ACR002's
 
 
 def test_one_source_name_spelled_two_ways():

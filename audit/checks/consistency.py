@@ -819,7 +819,7 @@ _AT_THE_TIME = re.compile(r"\s*[（(]当時")
 
 
 def _office_holder(ctx: Context, run: str) -> tuple[str, str] | None:
-    """A kanji run read as a Japanese full name and a sole office (西村康稔外相 → 西村康稔, 外相):
+    """A kanji run read as a Japanese full name and a sole office (山田太郎外相 → 山田太郎, 外相):
     the tokenizer's surname of two kanji or more, its given name, then the office."""
     toks = ctx.tokenizer.tokenize(run)
     if len(toks) < 3 or toks[0].pos[1:4] != ("固有名詞", "人名", "姓") or len(toks[0].surface) < 2:

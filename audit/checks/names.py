@@ -168,8 +168,8 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
     A transliteration the dictionary lists is matched as a phonetic key that ignores what
     transliterations legitimately vary on (long vowels, small kana, ・, ヴ/ブ). Otherwise the
     katakana is scored by e2k's English→katakana model itself: the probability of each kana of
-    the stretch given the name. Legitimate variants keep a high probability (ライモンド and
-    レイモンド for "Raimondo" both do); a misspelling has one kana the model finds very unlikely.
+    the stretch given the name. Legitimate variants keep a high probability (ウォルター and
+    ワルター for "Walter" both do); a misspelling has one kana the model finds very unlikely.
     A near miss is reported as a mangled name with the stretch found and its score; nothing
     close is reported as a missing name. Words that are English dictionary words (JMdict
     glosses) or appear in lower case elsewhere in the source are not treated as names. A plural
@@ -345,8 +345,8 @@ def different_entity(ctx: Context) -> Iterator[Hit]:
                 break
 
 
-# A katakana name with its original beside it in brackets, either way round: インフレクション(Infleqtion),
-# Infleqtion(インフレクション). 社 or 氏 may stand between the katakana and the bracket.
+# A katakana name with its original beside it in brackets, either way round: ハリントン(Harrington),
+# Harrington(ハリントン). 社 or 氏 may stand between the katakana and the bracket.
 _KATA_NAME = r"[ァ-ヺー・･＝=]*[ァ-ヺ][ァ-ヺー・･＝=]*"
 _LATIN_NAME_TEXT = r"[A-Za-z][A-Za-z0-9 .,&'’\-]*[A-Za-z0-9.]"
 _WITH_ORIGINAL = re.compile(
@@ -360,7 +360,7 @@ NEAR_MISS = 0.4  # phonetic-key similarity from which the closest katakana is ta
       "A katakana name does not render the Latin original written beside it in brackets")
 def original_not_rendered(ctx: Context) -> Iterator[Hit]:
     """Finds a katakana name written with its Latin original in brackets beside it that does not
-    render it: 「ラミネス(Ramirez)長官」, 「Raimondo(ライムンド)」. The translation itself gives
+    render it: 「ラミネス(Ramirez)長官」, 「Harrington(ハリンドソ)」. The translation itself gives
     the name, so no source is needed: each word of the original that is a name (capitalised, four
     letters or more, not an English dictionary word) is judged as NAM001 judges a name of the
     source against its translation, with the katakana as the translation: a form the name
@@ -409,7 +409,7 @@ def original_not_rendered(ctx: Context) -> Iterator[Hit]:
       needs=("source", "alignment"), concern="katakana-variants")
 def name_spelled_two_ways(ctx: Context) -> Iterator[Hit]:
     """Finds a name of the source (as NAM001 finds names) that the translation writes in two
-    katakana spellings in different sentences: "Raimondo" as レイモンド in one and ライモンド in
+    katakana spellings in different sentences: "Harrington" as ハリントン in one and ハリングトン in
     another. Each spelling may be a fair transliteration on its own, so NAM001 passes both; but
     a reader meets two names, and may take them for two people. Sentence-by-sentence machine
     translation transliterates a name afresh each time it meets it, and drifts.
@@ -419,14 +419,14 @@ def name_spelled_two_ways(ctx: Context) -> Iterator[Hit]:
     (between ・) that e2k's English→katakana model scores best for it; a name inside a longer
     word (アフガニ of アフガニスタン for "Afghan") has no spelling of its own, and a mangled
     one is NAM001's to report. Spellings are compared as phonetic keys that ignore long
-    vowels, small kana, ・ and ヴ/ブ (ライモンド and ライモーンド are one spelling). The rarer
+    vowels, small kana, ・ and ヴ/ブ (ハリントン and ハリントーン are one spelling). The rarer
     spelling is reported once, with the commoner one (on a tie, the one the dictionary lists,
     else the first) as the suggestion. Target-only, CON001 finds such variants when the two
     spellings are long enough to compare safely; with the source, any two renderings of one
     name are known to be one name.
 
-    Example: source "Raimondo met Saito." … "Raimondo said …", translated 「レイモンド長官は…」
-    … 「ライモンド氏は…」.
+    Example: source "Harrington met Saito." … "Harrington said …", translated 「ハリントン長官は…」
+    … 「ハリングトン氏は…」.
     """
     assert ctx.source is not None
     dictionary = Dictionary.shared()

@@ -187,8 +187,8 @@ def expansion_mismatch(expansion: str, acronym: str, dictionary: Dictionary, bef
     """How a kanji (or mixed) expansion fails to spell ``acronym``, or None when it may spell it.
 
     It fails when a word the dictionary knows stands for no letter of the acronym and a letter
-    stands for no word: one word was replaced by a word of another meaning (日米貿易産業パートナー
-    シップ for JUCIP, Commercial rendered 貿易, "trade"). Being short of words is not enough
+    stands for no word: one word was replaced by a word of another meaning (環境投資庁 for EPA,
+    Protection rendered 投資, "investment"). Being short of words is not enough
     (Japanese names drop words), nor is having more (they add 米国, 国立). Words of ``before``
     (the phrase just before the expansion: 持続可能な) may hold letters but are never blamed. A
     name the dictionary lists whole, an acronym with more letters than the expansion has words

@@ -92,8 +92,8 @@ class Rendering:
 
     ``mean`` is the average log-probability per kana (and end of word) of the stretch given the
     word, with the model's input teacher-forced; ``worst`` the lowest single one. A correct
-    transliteration that differs from e2k's first choice (ライモンド for "Raimondo") still scores
-    well (mean about -0.3); two kana changed at random (ラミネス for "Ramirez") score about -1.7 and
+    transliteration that differs from e2k's first choice (ワルター for "Walter") still scores
+    well (mean about -0.8); two kana changed at random (ラミネス for "Ramirez") score about -1.7 and
     have one kana below -8.
     """
 
