@@ -613,19 +613,25 @@ def name_spelled_two_ways(rng: random.Random, docs: list[tuple[list[str], list[s
     }
 
 
+def _findings_per_output(docs: list[tuple[list[str], list[str]]], code: str) -> tuple[dict[str, list[str]], list[str], list[int], dict[str, int]]:
+    """The reference and the 13 systems' outputs, the source lines, the non-blank ones, and how
+    many sentences ``code`` flags in each output with the source (line i aligned to line i)."""
+    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
+    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
+        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
+    src = [line for doc, _ in docs for line in doc]
+    keep = [i for i, line in enumerate(src) if line.strip()]
+    findings = {name: len(flagged([src[i] for i in keep], [lines[i] or "。" for i in keep], (code,))) for name, lines in outputs.items()}
+    return outputs, src, keep, findings
+
+
 def office_changed(rng: random.Random, docs: list[tuple[list[str], list[str]]]) -> dict[str, object]:
     """NAM006 with the source: its findings on the references and the 13 systems' outputs (line i
     aligned to line i), and recall when, in a reference sentence that renders an office the
     source names, that rendering is replaced by another office's (首相 → 外相)."""
     from audit.checks.names import _OFFICE_EN, _OFFICE_JA, _OFFICES, _office_forms
 
-    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
-    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
-        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
-    src = [line for doc, _ in docs for line in doc]
-    keep = [i for i, line in enumerate(src) if line.strip()]
-    findings = {name: len(flagged([src[i] for i in keep], [lines[i] or "。" for i in keep], ("NAM006",)))
-                for name, lines in outputs.items()}
+    outputs, src, keep, findings = _findings_per_output(docs, "NAM006")
     injected = found = 0
     ref = outputs["reference"]
     for i in keep:
@@ -652,13 +658,7 @@ def pronoun_gender(docs: list[tuple[list[str], list[str]]]) -> dict[str, object]
     speaks of one woman (or one man) only."""
     from audit.checks.names import _HE, _KANOJO, _KARE, _SHE
 
-    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
-    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
-        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
-    src = [line for doc, _ in docs for line in doc]
-    keep = [i for i, line in enumerate(src) if line.strip()]
-    findings = {name: len(flagged([src[i] for i in keep], [lines[i] or "。" for i in keep], ("NAM007",)))
-                for name, lines in outputs.items()}
+    outputs, src, keep, findings = _findings_per_output(docs, "NAM007")
     injected = found = 0
     for i in keep:
         s, t = src[i], outputs["reference"][i]

@@ -1020,11 +1020,7 @@ def unit_changed(ctx: Context) -> Iterator[Hit]:
     another number too, and is NUM001's.
     """
     assert ctx.source is not None
-    for _bead, src, tgt in _pairs(ctx):
-        if not src or not tgt:
-            continue
-        s_text = ctx.source.text[src[0].start : src[-1].end]
-        t_text = ctx.target.text[tgt[0].start : tgt[-1].end]
+    for s_off, s_text, t_off, _, t_text in ctx.pair_texts():
         sq = [(q, english_unit(s_text, q)) for q in english_quantities(s_text) if not q.soft]
         tq = [(t, japanese_unit(t_text, t)) for t in japanese_quantities(t_text)]
         if not any(u for _, u in sq) or not any(u for _, u in tq):
@@ -1047,8 +1043,8 @@ def unit_changed(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 f"{s_text[q.start : q.end]} {named(s_units)} became {t_text[t.start : t.end]} {named(t_units)}: "
                 f"the same number in another {'currency' if currency else 'unit'}",
-                target=ctx.target.span(tgt[0].start + t.start, tgt[0].start + t.end),
-                source=ctx.source.span(src[0].start + q.start, src[0].start + q.end),
+                target=ctx.target.span(t_off + t.start, t_off + t.end),
+                source=ctx.source.span(s_off + q.start, s_off + q.end),
                 evidence={"source_units": sorted(s_units), "target_units": sorted(t_units), "kind": sorted(kinds)[0],
                           "value": q.value},
                 suggestion="render the quantity in the source's unit, or convert the number as well",
@@ -1076,12 +1072,7 @@ def date_or_time_flipped(ctx: Context) -> Iterator[Hit]:
     not and none of the source's.
     """
     assert ctx.source is not None
-    for _bead, src, tgt in _pairs(ctx):
-        if not src or not tgt:
-            continue
-        s_text = ctx.source.text[src[0].start : src[-1].end]
-        t_text = ctx.target.text[tgt[0].start : tgt[-1].end]
-        s_off, t_off = src[0].start, tgt[0].start
+    for s_off, s_text, t_off, _, t_text in ctx.pair_texts():
         t_dates = japanese_dates(t_text)
         written = {(m, d) for m, d, _, _ in t_dates}
         for month, day, a, b in english_dates(s_text):
