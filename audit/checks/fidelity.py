@@ -48,6 +48,22 @@ def _pairs(ctx: Context) -> Iterator[tuple[Bead, list[Segment], list[Segment]]]:
         yield bead, [ctx.source.segments[i] for i in bead.source], [ctx.target.segments[j] for j in bead.target]
 
 
+def _english_quantities(ctx: Context, text: str) -> tuple[Quantity, ...]:
+    """english_quantities, read once per audit (NUM001 and NUM004 both need them)."""
+    memo: dict[str, tuple[Quantity, ...]] = ctx.memo.setdefault("en_quantities", {})
+    if text not in memo:
+        memo[text] = tuple(english_quantities(text))
+    return memo[text]
+
+
+def _japanese_quantities(ctx: Context, text: str) -> tuple[Quantity, ...]:
+    """japanese_quantities, read once per audit."""
+    memo: dict[str, tuple[Quantity, ...]] = ctx.memo.setdefault("ja_quantities", {})
+    if text not in memo:
+        memo[text] = tuple(japanese_quantities(text))
+    return memo[text]
+
+
 def _length_z(ctx: Context) -> Iterator[tuple[list[Segment], list[Segment], int, int, float]]:
     """Pairs with both sides and 40+ English characters, with their lengths and the z-score of
     their log length ratio against the English→Japanese norm."""
@@ -934,8 +950,8 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
             continue
         s_text = ctx.source.text[src[0].start : src[-1].end]
         t_text = ctx.target.text[tgt[0].start : tgt[-1].end]
-        sq = english_quantities(s_text)
-        tq = japanese_quantities(t_text)
+        sq = _english_quantities(ctx, s_text)
+        tq = _japanese_quantities(ctx, t_text)
         hard = [q for q in sq if not q.soft]
         soft = [q for q in sq if q.soft]
         unmatched_t = list(tq)
@@ -1021,8 +1037,8 @@ def unit_changed(ctx: Context) -> Iterator[Hit]:
     """
     assert ctx.source is not None
     for s_off, s_text, t_off, _, t_text in ctx.pair_texts():
-        sq = [(q, english_unit(s_text, q)) for q in english_quantities(s_text) if not q.soft]
-        tq = [(t, japanese_unit(t_text, t)) for t in japanese_quantities(t_text)]
+        sq = [(q, english_unit(s_text, q)) for q in _english_quantities(ctx, s_text) if not q.soft]
+        tq = [(t, japanese_unit(t_text, t)) for t in _japanese_quantities(ctx, t_text)]
         if not any(u for _, u in sq) or not any(u for _, u in tq):
             continue
         used: set[int] = set()
@@ -1470,6 +1486,8 @@ def decimal_oku(ctx: Context) -> Iterator[Hit]:
     if ctx.source is not None:
         return
     for seg in ctx.target.segments:
+        if "億" not in seg.text:
+            continue
         norm = nfkc_per_char(seg.text)
         for m in _DECIMAL_OKU.finditer(norm):
             if not (m.group("sign") or m.group("unit")):

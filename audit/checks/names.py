@@ -240,7 +240,16 @@ def _unrendered(ctx: Context, word: str, t_text: str, kata: str, reading: list[s
     (a form the dictionary lists, katakana e2k scores as a likely rendering, a kanji reading that
     sounds like it, or, given the source text ``s_text``, a capital rendered as its country).
     ``kata`` holds the phonetic keys of the translation's katakana runs, joined by |; ``reading``
-    caches the translation's kanji readings."""
+    caches the translation's kanji readings. Judged once per audit (NAM001 and CON009 both ask)."""
+    memo: dict[tuple[str, str, str | None], _Unrendered | None] = ctx.memo.setdefault("unrendered", {})
+    key = (word, t_text, s_text)
+    if key not in memo:
+        memo[key] = _judge(ctx, word, t_text, kata, reading, dictionary, s_text)
+    return memo[key]
+
+
+def _judge(ctx: Context, word: str, t_text: str, kata: str, reading: list[str], dictionary: Dictionary,
+           s_text: str | None) -> _Unrendered | None:
     forms = dictionary.name_forms(word)
     if word.endswith("s") and len(word) > 4:  # Christians: キリスト教徒, which JMdict glosses "Christian"
         forms = tuple(sorted({*forms, *dictionary.name_forms(word[:-1])}))
@@ -374,6 +383,8 @@ def original_not_rendered(ctx: Context) -> Iterator[Hit]:
     """
     dictionary = Dictionary.shared()
     for seg in ctx.target.segments:
+        if "(" not in seg.text and "（" not in seg.text:
+            continue
         for m in _WITH_ORIGINAL.finditer(seg.text):
             kata, latin = (m.group("kata"), m.group("latin")) if m.group("kata") else (m.group("kata2"), m.group("latin2"))
             kata = kata.strip("・･＝=")

@@ -298,6 +298,8 @@ def malformed_amounts(text: str) -> list[tuple[int, int, str]]:
     units in a row (20億万ドル, 1.5兆億円: a billion or a trillion rendered twice over), units out
     of order (3万2億), or more than four digits or a decimal point in a group after the first
     (1億20000万). 億万長者 and 数億 have no digits before them and are not amounts."""
+    if not any(unit in text for unit in _MYRIADS):
+        return []
     norm = nfkc_per_char(text)
     out = []
     for m in _JA_AMOUNT.finditer(norm):
