@@ -334,11 +334,13 @@ def test_an_altered_acronym_is_reported_as_altered(en, ja, altered):
         ("See https://shop.example.org/help for details.", "詳しくはヘルプページをご覧ください。", ("https://shop.example.org/help", None)),
         ("Write to help@example.org or call us.", "help@exmple.orgまでメールするか、お電話ください。", ("help@example.org", "help@exmple.org")),
         ("Buy it at #SHOP# or renew at #SHOP#.", "#SHOP#で購入するか、そこで更新してください。", ("#SHOP#", None)),
+        ("Follow @LakeviewTravel for updates.", "最新情報は@レイクビュートラベルをフォロー。", ("@LakeviewTravel", None)),  # a handle translated
         # copied as written (full-width ＃ is NFKC's #), or no token at all
         ("Your order will arrive in #NUMBER# minutes.", "ご注文は＃NUMBER＃分以内に届きます。", None),
         ("See https://shop.example.org/help for details.", "詳しくは https://shop.example.org/help をご覧ください。", None),
         ("Renew at my.example.com before it expires.", "期限切れになる前にMy.Example.comで更新してください。", None),
         ("It grew 50% since 2020, e.g. in sales.", "2020年以降、例えば売上高で50％伸びた。", None),
+        ("Follow @LakeviewTravel for updates.", "最新情報は@LakeviewTravelをフォローしてください。", None),
     ],
 )
 def test_verbatim_tokens_must_be_copied(en, ja, expected):

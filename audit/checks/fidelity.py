@@ -1300,18 +1300,20 @@ def _altered(token: str, t_text: str, s_text: str) -> tuple[int, int] | None:
 
 
 # Text a translation must copy character for character: software placeholders, URLs, e-mail
-# addresses, domain names. Translating or respacing one breaks the string it belongs to.
+# addresses, domain names, social-media handles (@name). Translating or respacing one breaks the
+# string it belongs to.
 _VERBATIM = re.compile(
     r"(?P<url>(?:https?://|www\.)[^\s<>\"'「」（）()]*[^\s<>\"'「」（）().,;:!?、。])"
     r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,})"
     r"|(?P<placeholder>#[A-Z][A-Z0-9_]*#|\{\{\s*[\w.]+\s*\}\}|\{[\w.]*\}|\$\{\w+\}|%\(\w+\)[sdif]|(?<![\w%])%\d+\$[sdif]"
     r"|(?<![\w%])%[sd@](?![\w])|</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>)"
     r"|(?P<domain>(?<![\w.@/-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|int|io|info|jp|co\.jp|co\.uk|uk|de|fr|eu|ai|app|dev)\b(?![.\w-]*[\w-]))"
+    r"|(?P<handle>(?<![\w@.])@[A-Za-z0-9_]{2,30}(?![\w@]))"
 )
 
 
 def verbatim_tokens(text: str) -> list[tuple[str, int, int, str]]:
-    """(kind, start, end, token) of each placeholder, URL, e-mail address and domain name in ``text``."""
+    """(kind, start, end, token) of each placeholder, URL, e-mail address, domain name and handle in ``text``."""
     return [(m.lastgroup or "", m.start(), m.end(), m.group()) for m in _VERBATIM.finditer(text)]
 
 
@@ -1361,12 +1363,13 @@ def _verbatim_altered(token: str, kind: str, t_norm: str, s_tokens: set[str]) ->
     return None if best is None else best[1]
 
 
-@rule("ACR003", "verbatim-token", Severity.MAJOR, "A placeholder, URL, e-mail address or domain name of the source is missing or altered",
+@rule("ACR003", "verbatim-token", Severity.MAJOR, "A placeholder, URL, e-mail address, domain name or @handle of the source is missing or altered",
       needs=("source", "alignment"), concern="placeholder", precedence=0)
 def verbatim_token(ctx: Context) -> Iterator[Hit]:
     """Finds text of the source that a translation must copy character for character and does
     not: software placeholders (``#NAME#``, ``{count}``, ``{{user}}``, ``%s``, ``%(name)s``,
-    ``${var}``, markup tags), URLs, e-mail addresses and domain names. Machine translation
+    ``${var}``, markup tags), URLs, e-mail addresses, domain names and social-media handles
+    (``@KyotoTravel``, which names an account: ``@京都トラベル`` names none). Machine translation
     translates the word inside a placeholder (``#NUMBER#`` → ``#番号#``), drops or respaces its
     delimiters (``#PRS_ORG #``, ``PRS_ORG#``) or leaves a link out with the clause around it; each
     breaks the string or the reader's way to the link.
