@@ -59,6 +59,7 @@ MIN_LETTERS = 4
 # A capital may be rendered as its country only when no katakana stretch is this close to it:
 # a closer one may be the capital itself, misspelt (names_eval: 0.7 lost an injected misspelling)
 CAPITAL_MOST_LIKE = 0.5
+NEAR_MISS = 0.4  # phonetic-key similarity from which the closest katakana is taken for the name misspelt
 
 
 # A capital named for its country's government, as news writes it ("London and Paris agreed",
@@ -200,15 +201,12 @@ def name_missing(ctx: Context) -> Iterator[Hit]:
             judged = _unrendered(ctx, word, t_text, kata, reading, dictionary, s_text)
             if judged is None:
                 continue
-            expected, forms, scored = judged.expected, judged.forms, judged.scored
+            expected, forms = judged.expected, judged.forms
             best, found, r_best = judged.best, judged.found, judged.r_best
             span = ctx.source.span(s_start + m.start(), s_start + m.end())
             evidence: dict[str, object] = {"name": word, "expected_katakana": expected, "similarity": round(max(best, r_best), 2)}
-            if scored is not None and scored.text:
-                evidence["transliteration_logprob"] = scored.mean
-            if forms:
-                evidence["dictionary_forms"] = list(forms[:5])
-            if best >= 0.4 and found:
+            evidence.update(judged.model_evidence())
+            if best >= NEAR_MISS and found:
                 evidence["closest_in_translation"] = found
                 message = f"name '{word}' looks mangled: closest katakana is {found}, expected something like {expected}"
             else:
@@ -232,6 +230,15 @@ class _Unrendered:
     best: float  # phonetic-key similarity of the closest katakana stretch
     found: str  # that stretch
     r_best: float  # the same for the kanji readings
+
+    def model_evidence(self) -> dict[str, object]:
+        """What e2k's model and the dictionary said, for a finding's evidence."""
+        out: dict[str, object] = {}
+        if self.scored is not None and self.scored.text:
+            out["transliteration_logprob"] = self.scored.mean
+        if self.forms:
+            out["dictionary_forms"] = list(self.forms[:5])
+        return out
 
 
 def _unrendered(ctx: Context, word: str, t_text: str, kata: str, reading: list[str], dictionary: Dictionary,
@@ -281,7 +288,7 @@ def _judge(ctx: Context, word: str, t_text: str, kata: str, reading: list[str], 
     if r_best >= OK_READING:
         return None
     best, found = (best_d, found_d) if best_d >= best_e else (best_e, found_e)
-    if scored is not None and scored.text and best >= 0.4:
+    if scored is not None and scored.text and best >= NEAR_MISS:
         found = scored.text  # the stretch as written, not its phonetic key
     return _Unrendered(expected, forms, scored, best, found, r_best)
 
@@ -362,7 +369,6 @@ _WITH_ORIGINAL = re.compile(
     rf"(?P<kata>{_KATA_NAME})(?:社|氏)?[ 　]?[(（][ 　]?(?P<latin>{_LATIN_NAME_TEXT})[ 　]?[)）]"
     rf"|(?<![A-Za-z0-9.&'’\-])(?P<latin2>{_LATIN_NAME_TEXT})[ 　]?[(（][ 　]?(?P<kata2>{_KATA_NAME})[ 　]?[)）]"
 )
-NEAR_MISS = 0.4  # phonetic-key similarity from which the closest katakana is taken for the name misspelt
 
 
 @rule("NAM005", "original-not-rendered", Severity.MAJOR,
@@ -404,10 +410,7 @@ def original_not_rendered(ctx: Context) -> Iterator[Hit]:
                     "name": word, "original": latin, "katakana": kata, "expected_katakana": judged.expected,
                     "similarity": round(judged.best, 2), "closest_in_translation": judged.found,
                 }
-                if judged.scored is not None and judged.scored.text:
-                    evidence["transliteration_logprob"] = judged.scored.mean
-                if judged.forms:
-                    evidence["dictionary_forms"] = list(judged.forms[:5])
+                evidence.update(judged.model_evidence())
                 yield Hit(
                     f"「{kata}」 does not render '{word}' written beside it: expected something like {judged.expected}",
                     target=ctx.span(seg, m.start(), m.end()),
