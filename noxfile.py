@@ -102,7 +102,8 @@ def bench_backtranslate(session: nox.Session) -> None:
 def evaluate(session: nox.Session) -> None:
     """Recall per injected error type and false alarms on clean WMT22 pairs (skips without ../shared/data):
     the checks (evaluate.py), names (names_eval.py), back-translation divergence (bt_eval.py), units
-    (units_eval.py), and the target-only findings on the WMT22 references and systems (target_only.py)."""
+    (units_eval.py), the target-only findings on the WMT22 references and systems (target_only.py), and
+    precision, recall and ranking against human error spans on real 2024 MT (esa_eval.py, WMT24 ESA, held-out part)."""
     session.install(".")
     session.run("python", "benchmarks/evaluate.py", *session.posargs)
     session.run("python", "benchmarks/evaluate.py", "--only", "omission")  # a larger sample of the hardest type
@@ -112,3 +113,4 @@ def evaluate(session: nox.Session) -> None:
     session.run("python", "benchmarks/bt_eval.py")
     session.run("python", "benchmarks/units_eval.py")  # NUM004: a unit changed, the number kept
     session.run("python", "benchmarks/target_only.py")  # findings without the source on unlabelled text
+    session.run("python", "benchmarks/esa_eval.py")  # real 2024 MT with human error spans: held-out precision and ranking
