@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
     c.add_argument("--fail-on", choices=("critical", "major", "minor"), help="exit 1 if a finding of this severity or worse exists")
     c.add_argument(
+        "--min-confidence",
+        metavar="P",
+        help="list (and gate on) findings whose confidence, the probability that a reviewer marks an error there, "
+        "is at least P (0-1; default: the confidence model's threshold; 0 lists every finding)",
+    )
+    c.add_argument(
         "--gate",
         action="append",
         metavar="EXPR",
@@ -216,6 +222,7 @@ def _check(args: argparse.Namespace) -> int:
         "gates": args.gate,
         "baseline": args.baseline,
         "glossaries": args.glossary,
+        "min-confidence": args.min_confidence,
     }
     config = resolve(cli=cli, config_path=args.config)
     if args.update_baseline and not config.baseline:

@@ -33,6 +33,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "comet": str,
     "baseline": str,
     "glossaries": list,
+    "min-confidence": (float, int, str),
 }
 
 
@@ -52,6 +53,7 @@ class Config:
     comet: str = "none"
     baseline: str | None = None
     glossaries: tuple[str, ...] = ()
+    min_confidence: float | None = None  # None: the confidence model's default threshold
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
@@ -70,6 +72,7 @@ class Config:
             "comet": self.comet,
             "baseline": self.baseline,
             "glossaries": list(self.glossaries),
+            "min-confidence": self.min_confidence,
         }
 
 
@@ -87,6 +90,19 @@ def parse_size(value: Any, where: str) -> int:
         return int(float(text) * factor)
     except ValueError:
         raise UsageError(f"{where}: max-size {value!r} is not a size (e.g. 20MiB)") from None
+
+
+def parse_confidence(value: Any, where: str) -> float:
+    """A probability from 0 to 1 (``0`` lists every finding)."""
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{where}: min-confidence {value!r} is not a number from 0 to 1") from None
+    if not 0.0 <= number <= 1.0 or number != number:
+        raise UsageError(f"{where}: min-confidence {value!r} is not a number from 0 to 1")
+    return number
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -173,7 +189,7 @@ def _validate_key(key: str, value: Any, where: str) -> None:
 
 
 def _type_name(t: type | tuple[type, ...]) -> str:
-    names = {list: "a list", dict: "a table", int: "an integer", str: "a string"}
+    names = {list: "a list", dict: "a table", int: "an integer", str: "a string", float: "a number"}
     if isinstance(t, tuple):
         return " or ".join(names[x] for x in t)
     return names[t]
@@ -220,5 +236,8 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         comet=values.get("comet", "none"),
         baseline=values.get("baseline"),
         glossaries=tuple(_relative(str(g), origins.get("glossaries", "")) for g in values.get("glossaries", ())),
+        min_confidence=(
+            parse_confidence(values["min-confidence"], origins.get("min-confidence", "")) if "min-confidence" in values else None
+        ),
         origins=dict(origins),
     )

@@ -152,6 +152,7 @@ class Finding:
     suggestion: str | None = None
     fingerprint: str = ""
     id: str = ""
+    confidence: float | None = None  # probability that a reviewer marks an error here (audit.confidence)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "evidence", _freeze(self.evidence))
@@ -167,6 +168,7 @@ class Finding:
             "evidence": _jsonable(self.evidence),
             "suggestion": self.suggestion,
             "fingerprint": self.fingerprint,
+            "confidence": self.confidence,
         }
 
 
@@ -232,9 +234,16 @@ class Report:
     backtranslations: tuple[BackTranslation, ...] = ()
     gates: tuple[Any, ...] = ()  # audit.gates.GateResult, when gates were given
     baseline: Mapping[str, Any] | None = None  # audit.baseline.comparison(), when a baseline was given
+    min_confidence: float | None = None  # the threshold findings were listed at (None: all listed)
+    held_back: Mapping[str, int] = field(default_factory=dict)  # findings below it, by code
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "signature", _freeze(self.signature))
+        object.__setattr__(self, "held_back", _freeze(self.held_back))
+
+    @property
+    def held_back_total(self) -> int:
+        return sum(self.held_back.values())
 
     @property
     def gates_failed(self) -> list[Any]:
@@ -259,6 +268,8 @@ class Report:
             "findings": counts["total"],
             "by_severity": counts["by_severity"],
             "by_code": counts["by_code"],
+            "min_confidence": self.min_confidence,
+            "held_back": {"total": self.held_back_total, "by_code": dict(sorted(self.held_back.items()))},
             "stages": {
                 "ran": [s.name for s in self.stages if s.ran],
                 "skipped": [s.to_dict() for s in self.stages if not s.ran],

@@ -81,7 +81,7 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         reference = read_document(
             request.reference, cfg.target_lang, presegmented=request.presegmented, encoding=cfg.encoding, max_bytes=cfg.max_bytes
         )
-    check_languages(target, source, cfg)
+    check_languages(target, source, cfg, bilingual=bool(alignment))
     stages.append(Stage("read", True, seconds=time.perf_counter() - clock))
 
     say("back-translating")
@@ -189,12 +189,19 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     reason = "; ".join(f"{r.rule.code} {r.reason}" for r in not_run) or None
     if suppressed_count:
         reason = f"{suppressed_count} finding(s) suppressed by {cfg.suppressions}" + (f"; {reason}" if reason else "")
-    held_back = tuple(f"{r.rule.code}: {r.reason}" for r in runs if r.reason and r.ran)
-    stages.append(Stage("check", True, reason, seconds=time.perf_counter() - clock, notes=held_back))
+    rule_notes = tuple(f"{r.rule.code}: {r.reason}" for r in runs if r.reason and r.ran)
+    from audit.confidence import apply as apply_confidence
+
+    judged = apply_confidence(findings, target, source, alignment, pair_scores, cfg.min_confidence)
+    findings = judged.listed
+    if judged.held_back:
+        reason = (f"{judged.summary()}; " if reason else judged.summary()) + (reason or "")
+    doc_scores.extend(judged.scores)
+    stages.append(Stage("check", True, reason, seconds=time.perf_counter() - clock, notes=rule_notes))
 
     signature = build_signature(
         cfg, target, source, reference, [r.rule.code for r in runs if r.ran], bt_signature, comet_signature,
-        glossaries=list(glossary.files) if glossary else [],
+        glossaries=list(glossary.files) if glossary else [], min_confidence=judged.threshold,
     )
     report = Report(
         signature=signature,
@@ -207,6 +214,8 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         findings=tuple(findings),
         stages=tuple(stages),
         backtranslations=backtranslations,
+        min_confidence=judged.threshold,
+        held_back=judged.held_back,
     )
     if baseline is not None:
         from audit.baseline import comparison, updated
@@ -288,14 +297,20 @@ def _comet(
     return model.signature
 
 
-def check_languages(target: Document, source: Document | None, cfg: Config) -> None:
-    """Refuse a Japanese audit of text that is not Japanese (wrong file, swapped arguments)."""
+def check_languages(target: Document, source: Document | None, cfg: Config, *, bilingual: bool = False) -> None:
+    """Refuse a Japanese audit of text that is not Japanese (wrong file, swapped arguments).
+
+    A bilingual file whose translations are not Japanese is audited, not refused: a model that
+    answered in English, or units left untranslated, are what the audit is for (UNT001 reports
+    them). Only its sides swapped (Japanese source, non-Japanese translation) is refused."""
     from audit.errors import InputError
     from audit.lexicon.script import ja_ratio
 
     if cfg.target_lang != "ja":
         return
     t_ratio = ja_ratio(target.text[:200_000])
+    if bilingual and (source is None or cfg.source_lang != "en" or ja_ratio(source.text[:200_000]) < 0.5):
+        return
     if t_ratio < 0.1:
         swapped = source is not None and ja_ratio(source.text[:200_000]) >= 0.5
         hint = "the files look swapped: TARGET is the translation, --source the English" if swapped else "give the Japanese translation as TARGET"
@@ -315,10 +330,12 @@ def build_signature(
     comet: str | None = None,
     *,
     glossaries: list[dict[str, Any]] | None = None,
+    min_confidence: float | None = None,
 ) -> dict[str, Any]:
+    from audit.confidence import shipped
     from audit.lexicon.tokens import versions
 
-    components = {"segmenter": f"audit-seg/{SEGMENTER_VERSION}", **versions()}
+    components = {"segmenter": f"audit-seg/{SEGMENTER_VERSION}", **versions(), "confidence": shipped().signature()}
     if source is not None:
         from audit.align import AlignSettings
 
@@ -351,6 +368,7 @@ def build_signature(
             "source_lang": cfg.source_lang,
             "target_lang": cfg.target_lang,
             "glossaries": glossaries or [],  # name, sha256 and term count of each glossary file
+            "min_confidence": min_confidence,
         },
         "rules": rules,
     }

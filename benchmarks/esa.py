@@ -69,8 +69,9 @@ class Paragraph:
     """What the toolkit said about one paragraph: findings (offsets into the paragraph's
     translation) and the pair's scores."""
 
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)  # each with "features" (audit.confidence)
     scores: dict[str, Any] = field(default_factory=dict)
+    pair: dict[str, float] = field(default_factory=dict)  # the pair's own features, for the risk model
 
 
 def available() -> bool:
@@ -105,7 +106,7 @@ def _audit_one(args: tuple[dict[str, Any], dict[str, Any]]) -> tuple[tuple[str, 
         with open(path, "w", encoding="utf-8") as fh:
             for ln in lines:
                 fh.write(json.dumps({"id": str(ln["line"]), "source": ln["source"], "target": ln["target"]}, ensure_ascii=False) + "\n")
-        cfg = Config(backtranslate="none", **settings)
+        cfg = Config(**{"backtranslate": "none", "min_confidence": 0.0, **settings})
         try:
             report = run_audit(AuditRequest(target=path, config=cfg, use_cache=False))
         except AuditError as exc:  # counted, not hidden: the caller reports refusals
@@ -117,8 +118,18 @@ def _audit_one(args: tuple[dict[str, Any], dict[str, Any]]) -> tuple[tuple[str, 
     for ln in lines:  # the reader joins the units' texts with one blank line
         unit_start[str(ln["line"])] = offset
         offset += len(ln["target"]) + 2
-    for f in report.findings:
+    from audit.confidence import features_of
+
+    rows, pairs = features_of(report.findings, target, source, report.alignment, report.pair_scores)
+    for k, p in enumerate(pairs):
+        bead = report.alignment[k]
+        ids = bead.target or bead.source
+        side = target if bead.target else source
+        if side is not None and ids and side.segments[ids[0]].unit is not None:
+            out[int(side.segments[ids[0]].unit)].pair = p.risk_features()
+    for f, (_, x) in zip(report.findings, rows, strict=True):
         d = f.to_dict()
+        d["features"] = x
         unit = None
         if f.target is not None:
             seg = target.segment_at(f.target.start)

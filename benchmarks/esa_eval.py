@@ -95,12 +95,24 @@ def pairwise_accuracy(rows: list[tuple[Any, float, float]]) -> tuple[float, int]
     return (right / total if total else float("nan")), total
 
 
-def counted(p: esa.Paragraph | None, min_conf: float | None) -> list[dict[str, Any]]:
+def confidence(f: dict[str, Any]) -> float:
+    """The finding's confidence under the model in the package now (its features are stored, so
+    a refitted model needs no new audit)."""
+    from audit.confidence import EXEMPT, shipped
+
+    return 1.0 if f["code"] in EXEMPT else shipped().confidence(f["code"], f["features"])
+
+
+def counted(p: esa.Paragraph | None, min_conf: float) -> list[dict[str, Any]]:
     if p is None:
         return []
-    if min_conf is None:
-        return [f for f in p.findings if f.get("listed", True)]
-    return [f for f in p.findings if f.get("confidence", 1.0) >= min_conf]
+    return [f for f in p.findings if "features" in f and confidence(f) >= min_conf]
+
+
+def risk(p: esa.Paragraph) -> float | None:
+    from audit.confidence import shipped
+
+    return shipped().risk([confidence(f) for f in p.findings if "features" in f], p.pair) if p.pair else None
 
 
 def overlap(findings: list[dict[str, Any]], spans: list[tuple[int, int]]) -> tuple[int, int, int, int]:
@@ -122,7 +134,7 @@ def pct(a: float, b: float) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", choices=("heldout", "tune", "all"), default="heldout")
-    ap.add_argument("--min-confidence", type=float, default=None, help="count findings at or above this confidence (default: those the report lists)")
+    ap.add_argument("--min-confidence", type=float, default=None, help="count findings at or above this confidence (default: the model's threshold, as reports list them)")
     ap.add_argument("--show", metavar="CODE", help="print this code's findings on error-free paragraphs")
     ap.add_argument("--missed", action="store_true", help="print paragraphs with a major error and no finding")
     ap.add_argument("--jobs", type=int, default=None)
@@ -144,7 +156,10 @@ def main() -> int:
           f"audited {len(results)} document translations in {seconds:.0f} s; refused: {len(refused)}")
     for k in refused:
         print("  refused:", k, results[k][-1].findings[0]["message"][:160])
-    min_conf = args.min_confidence
+    from audit.confidence import shipped
+
+    min_conf = shipped().default_threshold if args.min_confidence is None else args.min_confidence
+    print(f"findings counted at confidence >= {min_conf} (model {shipped().signature()})")
 
     def para(j: esa.Judgement) -> esa.Paragraph | None:
         return results.get((j.doc, j.system), {}).get(j.line)
@@ -224,9 +239,10 @@ def ranking(rows: list[esa.Judgement], results: Results, para: Any) -> None:
         table["chrF vs refA"].append((key, chrf.sentence_score(j.target, [ref_text[key]]).score, j.score))
         if "xsim" in p.scores:
             table["xsim"].append((key, float(p.scores["xsim"]), j.score))
-        if "risk" in p.scores:
-            table["risk (negated)"].append((key, -float(p.scores["risk"]), j.score))
-        penalty = sum({"critical": 10, "major": 5, "minor": 1}.get(f.get("severity"), 0) for f in p.findings if f.get("listed", True))
+        r = risk(p)
+        if r is not None:
+            table["risk (negated)"].append((key, -r, j.score))
+        penalty = sum({"critical": 10, "major": 5, "minor": 1}.get(f.get("severity"), 0) for f in p.findings)
         table["findings penalty (negated)"].append((key, -float(penalty), j.score))
     print()
     n = len(table["chrF vs refA"])
@@ -250,7 +266,7 @@ def show(rows: list[esa.Judgement], para: Any, code: str | None, missed: bool, m
                 continue
             for f in counted(para(j), min_conf):
                 if f["code"] == code:
-                    print(f"- [{j.system} {j.doc[:40]}:{j.line} score {j.score:.0f}] conf {f.get('confidence', '-')} {f['message'][:200]}")
+                    print(f"- [{j.system} {j.doc[:40]}:{j.line} score {j.score:.0f}] conf {confidence(f):.2f} {f['message'][:200]}")
                     print(f"    EN: {j.source[:300]}")
                     print(f"    JA: {j.target[:300]}")
     if missed:

@@ -144,7 +144,7 @@ def test_check_with_source_reports_pair_and_document_scores(cli, tmp_path):
                   encoding="utf-8")
     report = cli("check", tgt, "--source", src, "--backtranslate", bt, "--format", "json").json()
     doc = report["scores"]["document"]
-    assert set(doc) == {"xsim", "bt-chrf", "bt-bleu", "bt-ter", "bt-xsim"}
+    assert set(doc) == {"xsim", "bt-chrf", "bt-bleu", "bt-ter", "bt-xsim", "risk"}
     for score in doc.values():
         lo, hi = score["interval"]
         assert lo <= score["value"] <= hi and "seed:" in score["signature"]
@@ -162,8 +162,8 @@ def test_reference_scores_have_intervals_when_sentences_pair_up(cli, tmp_path):
     ref = _write(tmp_path / "ref.ja", REF)
     tgt = _write(tmp_path / "t.ja", HYP_GOOD)
     doc = cli("check", tgt, "--reference", ref, "--presegmented", "--format", "json").json()["scores"]["document"]
-    assert set(doc) == {"chrf", "bleu", "ter"}
-    assert all(s["interval"] and "unit:sentences" in s["signature"] for s in doc.values())
+    assert set(doc) == {"chrf", "bleu", "ter", "risk"}
+    assert all(s["interval"] and "unit:sentences" in s["signature"] for name, s in doc.items() if name != "risk")
 
 
 def test_text_and_markdown_list_the_weakest_pairs_escaped(cli, tmp_path):
@@ -175,12 +175,12 @@ def test_text_and_markdown_list_the_weakest_pairs_escaped(cli, tmp_path):
     )
     tgt.write_text("計画は月曜日に承認された。\n輸出は<script>alert(1)</script> | a | b 12%増加した。\n", encoding="utf-8")
     pairs = cli("check", tgt, "--source", src, "--presegmented", "--format", "json").json()["scores"]["pairs"]
-    lowest = min(pairs, key=lambda p: p["xsim"])
+    riskiest = max(pairs, key=lambda p: p["risk"])
     text = cli("check", tgt, "--source", src, "--presegmented").out
-    assert f"weakest pairs by xsim ({len(pairs)} of {len(pairs)}" in text
-    first = text.split("weakest pairs by xsim")[1].splitlines()[1]
-    assert f"xsim {lowest['xsim']:.2f}" in first
+    assert f"weakest pairs by risk ({len(pairs)} of {len(pairs)}" in text
+    first = text.split("weakest pairs by risk")[1].splitlines()[1]
+    assert f"risk {riskiest['risk']:.2f}" in first and f"xsim {riskiest['xsim']:.2f}" in first
     md = cli("check", tgt, "--source", src, "--presegmented", "--format", "md").out
     rows = [line for line in md.splitlines() if line.startswith("| ") and "→" in line.split("|")[1]]
-    assert len(rows) == len(pairs) and all(r.count("|") == 5 for r in rows)
+    assert len(rows) == len(pairs) and all(r.count("|") == 6 for r in rows)
     assert "<script>" not in md

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from audit.checks.base import Context, Hit, rule
+from audit.lexicon.script import ja_ratio
 from audit.model import Severity
 
 _RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’&\-]*(?:[ \t]+[A-Za-z][A-Za-z0-9'’&\-]*)*")
@@ -13,6 +14,13 @@ _FUNCTION_WORDS = frozenset(
     "the of and to in for on with by is are was were be been that this from as at an a or it its will "
     "has have had not but which who their our we they can may would should".split()
 )
+def _prose(text: str) -> bool:
+    """English prose, not names or markup: three words or more, two of them lower-case words."""
+    words = re.findall(r"(?<![@#/<=\w])[A-Za-z][A-Za-z']*", text)
+    lower = [w for w in words if w.islower() and (len(w) > 1 or w in ("a", "i"))]
+    return len(words) >= 3 and len(lower) >= 2
+
+
 _CAMEL = re.compile(r"\b([A-Z][a-z]{4,})([A-Z][a-z]{4,})+\b")
 
 
@@ -27,8 +35,36 @@ def untranslated(ctx: Context) -> Iterator[Hit]:
     untranslated sentence is major; a phrase inside Japanese is minor. With the source, words
     run together that the source writes as one too (a user name, a brand) are names; the
     source's spaced form, when it has one, is given as evidence.
+
+    With the source, a translation unit (an aligned pair) with no Japanese in it at all is one
+    critical finding for the whole unit: the source copied, or a model that answered in English
+    ("I apologize, but I cannot translate…") instead of translating. A unit that is only names,
+    handles, numbers or markup (``@user17``, ``1/3``, ``<div id=x>``) stays quiet: copying it
+    is right. A monolingual translation that is not Japanese at all is refused before any check
+    runs (the arguments were likely swapped).
     """
+    whole: set[int] = set()
+    if ctx.source is not None and ctx.alignment:
+        for bead in ctx.alignment:
+            if not bead.source or not bead.target:
+                continue
+            segs = [ctx.target.segments[j] for j in bead.target]
+            text = ctx.target.text[segs[0].start : segs[-1].end]
+            if ja_ratio(text) >= 0.1 or not _prose(text):
+                continue
+            whole.update(bead.target)
+            src = ctx.source.text[ctx.source.segments[bead.source[0]].start : ctx.source.segments[bead.source[-1]].end]
+            copied = " ".join(text.split()) == " ".join(src.split())
+            yield Hit(
+                "translation unit is not in Japanese: " + ("the source copied untranslated" if copied else "written in another language"),
+                target=ctx.target.span(segs[0].start, segs[-1].end),
+                evidence={"japanese_share": round(ja_ratio(text), 3), "copied_source": copied, "words": len(text.split())},
+                suggestion="translate the unit into Japanese",
+                severity=Severity.CRITICAL,
+            )
     for seg in ctx.target.segments:
+        if seg.id in whole:
+            continue
         letters = [c for c in seg.text if c.isalpha()]
         latin = [c for c in letters if c.isascii()]
         runs = list(_RUN.finditer(seg.text))

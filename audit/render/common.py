@@ -56,21 +56,41 @@ def baseline_line(report: Report) -> str:
     return "; ".join(parts)
 
 
-PAIR_ORDER = ("comet", "bt-comet", "bt-chrf", "xsim")  # the first present ranks the pairs
+PAIR_ORDER = ("risk", "comet", "bt-comet", "bt-chrf", "xsim")  # the first present ranks the pairs
+HIGHER_WORSE = frozenset({"risk"})  # ranked from the highest down; the others from the lowest up
 PAIR_ROWS = 10
+
+
+def confidence_label(finding: Finding) -> str:
+    """``72%``: the finding's confidence as a reviewer reads it (empty when it has none)."""
+    return "" if finding.confidence is None else f"{100 * finding.confidence:.0f}%"
+
+
+def held_back_line(report: Report) -> str | None:
+    """How many findings the confidence threshold held back, and how to see them; None when none."""
+    n = report.held_back_total
+    if not n or report.min_confidence is None:
+        return None
+    codes = ", ".join(f"{k} {v}" for k, v in sorted(report.held_back.items()))
+    return (
+        f"{n} finding(s) below min-confidence {report.min_confidence:g} held back ({codes}); "
+        "--min-confidence 0 lists them"
+    )
 
 
 def weakest_pairs(report: Report, limit: int = PAIR_ROWS) -> tuple[str, list[tuple[str, str, str, dict[str, float]]]]:
     """The pairs to read first: (ranking score, rows of (ids, source text, target text, scores)).
 
-    Rows are the ``limit`` lowest pairs by the best available per-pair score (TER is lower-better
-    and never ranks); the JSON report keeps every pair.
+    Rows are the ``limit`` pairs most likely wrong by the first per-pair score available in
+    ``PAIR_ORDER`` (the highest ``risk``, else the lowest COMET, chrF or xsim; TER never ranks);
+    the JSON report keeps every pair.
     """
     pairs = [p for p in report.pair_scores if p.get("source")]
     key = next((k for k in PAIR_ORDER if any(k in p for p in pairs)), None)
     if key is None or report.source is None:
         return "", []
-    ranked = sorted((p for p in pairs if key in p), key=lambda p: p[key])[:limit]
+    sign = -1 if key in HIGHER_WORSE else 1
+    ranked = sorted((p for p in pairs if key in p), key=lambda p: sign * p[key])[:limit]
     rows = []
     for p in ranked:
         ids = ",".join(map(str, p["source"])) + "→" + (",".join(map(str, p["target"])) or "∅")

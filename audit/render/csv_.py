@@ -15,6 +15,7 @@ from audit.model import Report
 COLUMNS = (
     "id",
     "severity",
+    "confidence",
     "code",
     "sentence",
     "translation_span",
@@ -46,6 +47,7 @@ def render_csv(report: Report) -> str:
             for v in (
                 f.id,
                 f.severity.value,
+                "" if f.confidence is None else f"{f.confidence:.4f}",
                 f.code,
                 seg.id if seg is not None else "",
                 f.target.text if f.target else "",

@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from audit.model import Document, Finding, Report, Segment, Severity
-from audit.render.common import baseline_line, corroboration, safe_terminal
+from audit.render.common import baseline_line, confidence_label, corroboration, held_back_line, safe_terminal
 
 _CSS = """
 :root{--crit:#b00020;--major:#d9480f;--minor:#b08900;--bg:#fff;--fg:#1d1d1f;--muted:#666;--line:#ddd}
@@ -58,6 +58,7 @@ details.f.s-major{border-left-color:var(--major)}
 details.f.s-critical{border-left-color:var(--crit)}
 details.f>summary{cursor:pointer}
 .sev{font-weight:600;text-transform:uppercase;font-size:.78em}
+.conf{font-variant-numeric:tabular-nums;color:var(--muted);font-size:.85em}
 .s-critical .sev,.sev.s-critical{color:var(--crit)}
 .s-major .sev,.sev.s-major{color:var(--major)}
 .s-minor .sev,.sev.s-minor{color:var(--minor)}
@@ -190,9 +191,11 @@ def _finding(f: Finding) -> str:
     rows.append(("fingerprint", f"<code>{esc(f.fingerprint)}</code>"))
     dl = "".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in rows)
     sev = f.severity.value
+    conf = confidence_label(f)
+    conf_html = f' <span class="conf" title="probability that a reviewer marks an error here">{esc(conf)}</span>' if conf else ""
     return (
         f'<details class="f s-{sev}" id="{esc(f.id)}" data-sev="{sev}" data-code="{esc(f.code)}">'
-        f'<summary><span class="sev">{sev}</span> <code>{esc(f.code)}</code> {esc(f.message)}</summary>'
+        f'<summary><span class="sev">{sev}</span>{conf_html} <code>{esc(f.code)}</code> {esc(f.message)}</summary>'
         f"<dl>{dl}</dl></details>"
     )
 
@@ -259,6 +262,7 @@ def render_html(report: Report) -> str:
         f"{sev_counts['minor']} minor in {len(t.segments)} translated sentences ({esc(report.mode)} audit"
         + (f"; source {esc(s.path or 'text')}, {len(s.segments)} sentences" if s is not None else "")
         + ").</div>",
+        *([f'<div class="muted">{esc(held)}</div>'] if (held := held_back_line(report)) else []),
         f'<div class="muted">{esc(report.signature.get("toolkit", "audit"))} · signature <code>{esc(report.signature.get("id", "?"))}</code>'
         f" · target sha256 <code>{esc(t.sha256[:16])}</code></div>",
         "</header>",

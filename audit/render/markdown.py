@@ -5,7 +5,15 @@ from __future__ import annotations
 import html
 
 from audit.model import Report
-from audit.render.common import baseline_line, corroboration, format_evidence, safe_terminal, weakest_pairs
+from audit.render.common import (
+    baseline_line,
+    confidence_label,
+    corroboration,
+    format_evidence,
+    held_back_line,
+    safe_terminal,
+    weakest_pairs,
+)
 
 
 def _escape(text: str) -> str:
@@ -25,6 +33,9 @@ def render_markdown(report: Report) -> str:
         f"in {len(t.segments)} sentences ({report.mode} audit).",
         "",
     ]
+    held = held_back_line(report)
+    if held:
+        out += [_escape(held), ""]
     if report.document_scores:
         out += ["| score | value | 95% interval | signature |", "|---|---:|---|---|"]
         out += [
@@ -65,8 +76,8 @@ def render_markdown(report: Report) -> str:
         bts = {b.segment: b for b in report.backtranslations}
         bt_col = " back-translation |" if bts else ""
         out += [
-            "| # | severity | code | sentence | text | message | suggestion |" + bt_col,
-            "|---|---|---|---:|---|---|---|" + ("---|" if bts else ""),
+            "| # | severity | confidence | code | sentence | text | message | suggestion |" + bt_col,
+            "|---|---|---:|---|---:|---|---|---|" + ("---|" if bts else ""),
         ]
         for f in report.findings:
             seg = t.segment_at(f.target.start) if f.target else None
@@ -76,7 +87,7 @@ def render_markdown(report: Report) -> str:
             bt = bts.get(seg.id) if seg is not None else None
             bt_cell = f" {_escape(bt.text[:160]) if bt else ''} |" if bts else ""
             out.append(
-                f"| {f.id} | {f.severity.value} | {f.code} | {seg.id if seg else ''} | {_escape(text)} | "
+                f"| {f.id} | {f.severity.value} | {confidence_label(f)} | {f.code} | {seg.id if seg else ''} | {_escape(text)} | "
                 f"{_escape(f.message)} | {_escape(f.suggestion or '')} |" + bt_cell
             )
         out.append("")

@@ -86,6 +86,8 @@ def render_sarif(report: Report) -> str:
         }
         if f.code in index:
             result["ruleIndex"] = index[f.code]
+        if f.confidence is not None:
+            result["rank"] = round(100 * f.confidence, 1)  # SARIF's 0-100 priority: how likely a reviewer agrees
         if new is not None:
             result["baselineState"] = "new" if f.id in new else "unchanged"
         results.append(result)
@@ -116,6 +118,8 @@ def render_sarif(report: Report) -> str:
             "signature": json.loads(json.dumps(report.signature, default=str)),
             "scores": {s.name: s.value for s in report.document_scores},
             "gates": [g.to_dict() for g in report.gates],
+            "minConfidence": report.min_confidence,
+            "heldBack": dict(report.held_back),
         },
     }
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}, ensure_ascii=False, indent=2) + "\n"

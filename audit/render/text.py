@@ -1,9 +1,19 @@
-"""Terminal report: findings in document order, grouped by sentence, colour only on a TTY."""
+"""Terminal report: findings most likely right first (by confidence), each under its sentence,
+colour only on a TTY."""
 
 from __future__ import annotations
 
 from audit.model import Report, Severity
-from audit.render.common import baseline_line, context, corroboration, format_evidence, safe_terminal, weakest_pairs
+from audit.render.common import (
+    baseline_line,
+    confidence_label,
+    context,
+    corroboration,
+    format_evidence,
+    held_back_line,
+    safe_terminal,
+    weakest_pairs,
+)
 
 _COLOR = {Severity.CRITICAL: "\x1b[1;31m", Severity.MAJOR: "\x1b[31m", Severity.MINOR: "\x1b[33m"}
 _RESET = "\x1b[0m"
@@ -70,7 +80,10 @@ def render_text(report: Report, *, color: bool = False) -> str:
             )
         else:
             excerpt = ""
-        lines.append(f"  {c(_COLOR[f.severity], f.severity.value.upper()):<8} {f.code}  {safe_terminal(f.message)}")
+        conf = confidence_label(f)
+        lines.append(
+            f"  {c(_COLOR[f.severity], f.severity.value.upper()):<8} {f.code}  " + (f"[{conf}] " if conf else "") + safe_terminal(f.message)
+        )
         if excerpt:
             lines.append(f"      {excerpt}")
         if f.source is not None:
@@ -91,4 +104,7 @@ def render_text(report: Report, *, color: bool = False) -> str:
         + (f" ({by_code})" if by_code else "")
         + f" in {len(t.segments)} sentences"
     )
+    held = held_back_line(report)
+    if held:
+        lines.append(c(_DIM, safe_terminal(held)))
     return "\n".join(lines) + "\n"

@@ -1,0 +1,285 @@
+"""Fit the confidence and risk models (``audit/data/confidence.json``) on the WMT24 ESA tune half.
+
+Method (documented in the file it writes and in ``audit/confidence.py``):
+
+1. Every finding of the audits of the tune half (``benchmarks/esa.py``; source mode, default
+   settings, every finding listed) is labelled by the annotators' spans: a finding about its
+   whole pair is right when the paragraph has any marked error (missing content included); a
+   finding with a span of its own when a marked error overlaps it (two characters of slack,
+   annotators' spans are loose). A paragraph judged by two annotators gives two rows.
+2. A logistic regression predicts the label from the features ``audit.confidence`` computes,
+   an intercept per family and per rule, and L2 penalties that shrink a rule's intercept towards
+   its family's and the family's towards the global one. Rules with a prior in ``PRIORS`` get
+   that many pseudo-observations at its rate (each prior says where the rate was measured).
+   The penalty on the intercepts is chosen by 5-fold cross-validation over documents.
+3. The risk model is a second logistic regression, on the tune paragraphs: whether the
+   paragraph has any marked error, from the noisy-or of its findings' out-of-fold confidences
+   and the pair's features.
+4. The default threshold is the lowest confidence at which the tune half's out-of-fold
+   paragraph precision reaches 50% (with at least 15 paragraphs flagged), and never below 0.5:
+   a listed finding is more likely right than wrong.
+5. The held-out half is only scored: calibration (predicted against observed, in bins) and its
+   expected calibration error go into the file's provenance.
+
+Run: ``python benchmarks/esa_calibrate.py [--load audits.pkl] [--dry-run]``; then
+``python benchmarks/esa_eval.py`` measures the result on the held-out half.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import pickle
+import random
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import esa  # noqa: E402
+
+from audit.confidence import FINDING_FEATURES, RISK_FEATURES, family  # noqa: E402
+
+OUT = ROOT / "audit" / "data" / "confidence.json"
+SLACK = 2  # characters around a finding's span that an annotator's span may touch
+LAMBDA_FEATURES = 1.0
+LAMBDA_GRID = (1.0, 3.0, 10.0, 30.0)
+FOLDS = 5
+MIN_FLAGGED = 15
+THRESHOLD_FLOOR = 0.5
+
+# Rules the annotated data cannot judge (no glossary is loaded there) or rarely sees, with the
+# rate measured elsewhere: (rate, pseudo-observations, where it was measured).
+PRIORS: dict[str, tuple[float, int, str]] = {
+    "GLO001": (0.8, 10, "the user's glossary names the accepted forms; ESA audits load none"),
+    "GLO002": (0.8, 10, "the user's glossary marks the rendering wrong; ESA audits load none"),
+    "GLO003": (0.6, 10, "one of the glossary's forms with a stretch replaced; ESA audits load none"),
+    "GRB008": (0.9, 10, "WMT22 en-ja, 13 systems: 109 findings read, each a damaged placeholder (README)"),
+    "NUM003": (0.9, 5, "WMT22 en-ja: none on 30,526 clean lines; each seeded case an error (README)"),
+    "NUM006": (0.9, 5, "WMT22 en-ja: 3 findings on one system, all real (README)"),
+}
+
+
+def label(f: dict[str, Any], j: esa.Judgement) -> float:
+    if f["features"]["whole_pair"] >= 1.0 or f.get("start") is None:
+        return float(not j.clean)
+    a, b = f["start"] - SLACK, f["end"] + SLACK
+    return float(any(s < b and e > a for s, e in j.spans))
+
+
+def rows_of(results: dict[tuple[str, str], dict[int, esa.Paragraph]], split: str) -> list[tuple[esa.Judgement, dict[str, Any], float]]:
+    out = []
+    for j in esa.judgements():
+        if esa.split_of(j.doc) != split:
+            continue
+        p = results.get((j.doc, j.system), {}).get(j.line)
+        for f in p.findings if p else []:
+            if "features" in f:
+                out.append((j, f, label(f, j)))
+    return out
+
+
+class Design:
+    """Columns: global intercept, the features, one per family, one per rule."""
+
+    def __init__(self, codes: list[str]):
+        self.codes = sorted(set(codes))
+        self.families = sorted({family(c) for c in self.codes})
+        self.n = 1 + len(FINDING_FEATURES) + len(self.families) + len(self.codes)
+
+    def row(self, code: str, x: dict[str, float]) -> np.ndarray:
+        r = np.zeros(self.n)
+        r[0] = 1.0
+        for i, k in enumerate(FINDING_FEATURES):
+            r[1 + i] = x[k]
+        base = 1 + len(FINDING_FEATURES)
+        if family(code) in self.families:
+            r[base + self.families.index(family(code))] = 1.0
+        if code in self.codes:
+            r[base + len(self.families) + self.codes.index(code)] = 1.0
+        return r
+
+    def penalty(self, lam: float) -> np.ndarray:
+        return np.r_[0.0, [LAMBDA_FEATURES] * len(FINDING_FEATURES), [lam] * (len(self.families) + len(self.codes))]
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, penalty: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+    """L2-penalised logistic regression by Newton's method; ``y`` may be fractional (priors)."""
+    w = np.zeros(X.shape[1])
+    sw = np.ones(len(y)) if weight is None else weight
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-np.clip(X @ w, -40, 40)))
+        grad = X.T @ (sw * (p - y)) + penalty * w
+        hess = (X.T * (sw * p * (1 - p))) @ X + np.diag(penalty) + 1e-8 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return w
+
+
+def prior_rows(design: Design, default_x: dict[str, float], severity: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    X, y = [], []
+    for code, (rate, n, _) in PRIORS.items():
+        x = dict(default_x, severity_major=float(severity.get(code) == "major"), severity_critical=float(severity.get(code) == "critical"))
+        for _ in range(n):
+            X.append(design.row(code, x))
+            y.append(rate)
+    return np.array(X).reshape(-1, design.n), np.array(y)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(z, -40, 40)))
+
+
+def paragraph_precision(rows: list[tuple[esa.Judgement, dict[str, Any], float]], conf: np.ndarray, t: float) -> tuple[float, int]:
+    flagged: dict[int, esa.Judgement] = {}
+    for (j, _, _), c in zip(rows, conf, strict=True):
+        if c >= t:
+            flagged[id(j)] = j
+    n = len(flagged)
+    return (sum(not j.clean for j in flagged.values()) / n if n else float("nan")), n
+
+
+def calibration(conf: np.ndarray, y: np.ndarray, edges: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8)) -> tuple[list[dict[str, Any]], float]:
+    bins = np.digitize(conf, edges)
+    table = []
+    ece = 0.0
+    for b in range(len(edges) + 1):
+        m = bins == b
+        if not m.any():
+            continue
+        lo = 0.0 if b == 0 else edges[b - 1]
+        hi = 1.0 if b == len(edges) else edges[b]
+        table.append({"bin": f"{lo:.1f}-{hi:.1f}", "findings": int(m.sum()), "predicted": round(float(conf[m].mean()), 3), "observed": round(float(y[m].mean()), 3)})
+        ece += m.sum() / len(conf) * abs(conf[m].mean() - y[m].mean())
+    return table, round(float(ece), 4)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--load", type=Path, help="audits pickled by esa_eval.py --save (made with every finding listed)")
+    ap.add_argument("--save", type=Path, help="keep the audits in this pickle")
+    ap.add_argument("--dry-run", action="store_true", help="print, do not write the model file")
+    ap.add_argument("--jobs", type=int, default=None)
+    args = ap.parse_args()
+    if not esa.available():
+        print(f"skipped: {esa.DATA} not found")
+        return 0
+    results = pickle.loads(args.load.read_bytes()) if args.load else dict(esa.audit_all(esa.documents(), jobs=args.jobs))
+    if args.save:
+        args.save.write_bytes(pickle.dumps(results))
+    from audit.checks.base import all_rules
+
+    severity = {r.code: r.severity.value for r in all_rules()}
+    tune, held = rows_of(results, "tune"), rows_of(results, "heldout")
+    design = Design([f["code"] for _, f, _ in tune] + list(PRIORS))
+    Xt = np.array([design.row(f["code"], f["features"]) for _, f, _ in tune])
+    yt = np.array([y for _, _, y in tune])
+    default_x = {k: float(np.median(Xt[:, 1 + i])) for i, k in enumerate(FINDING_FEATURES)}
+    Xp, yp = prior_rows(design, default_x, severity)
+
+    docs = sorted({j.doc for j, _, _ in tune})
+    random.Random(20241).shuffle(docs)
+    fold_of = {d: i % FOLDS for i, d in enumerate(docs)}
+    folds = np.array([fold_of[j.doc] for j, _, _ in tune])
+
+    def oof(lam: float) -> np.ndarray:
+        out = np.zeros(len(yt))
+        for k in range(FOLDS):
+            tr = folds != k
+            w = fit_logistic(np.vstack([Xt[tr], Xp]), np.r_[yt[tr], yp], design.penalty(lam))
+            out[~tr] = sigmoid(Xt[~tr] @ w)
+        return out
+
+    losses = {}
+    for lam in LAMBDA_GRID:
+        p = np.clip(oof(lam), 1e-6, 1 - 1e-6)
+        losses[lam] = float(-np.mean(yt * np.log(p) + (1 - yt) * np.log(1 - p)))
+    lam = min(losses, key=losses.__getitem__)
+    conf_oof = oof(lam)
+    w = fit_logistic(np.vstack([Xt, Xp]), np.r_[yt, yp], design.penalty(lam))
+    print(f"tune: {len(tune)} findings ({int(yt.sum())} right), held-out: {len(held)}; penalty {lam} (CV log-loss {losses})")
+
+    # the threshold, on the tune half's out-of-fold confidences
+    threshold = THRESHOLD_FLOOR
+    for t in np.arange(0.05, 0.951, 0.05):
+        prec, n = paragraph_precision(tune, conf_oof, float(t))
+        print(f"  threshold {t:.2f}: out-of-fold paragraph precision {prec:.3f} over {n} paragraphs")
+    for t in np.arange(0.05, 0.951, 0.01):
+        prec, n = paragraph_precision(tune, conf_oof, float(t))
+        if n >= MIN_FLAGGED and prec >= 0.5:
+            threshold = max(THRESHOLD_FLOOR, round(float(t), 2))
+            break
+
+    # the risk model, on tune paragraphs with out-of-fold confidences
+    by_para: dict[tuple[str, str, int], list[float]] = defaultdict(list)
+    for (j, _, _), c in zip(tune, conf_oof, strict=True):
+        by_para[(j.doc, j.system, j.line)].append(float(c))
+    R, ry = [], []
+    for j in esa.judgements():
+        if esa.split_of(j.doc) != "tune":
+            continue
+        p = results.get((j.doc, j.system), {}).get(j.line)
+        if p is None or not p.pair:
+            continue
+        none = math.prod(1 - c for c in by_para.get((j.doc, j.system, j.line), []))
+        ev = min(max(1 - none, 1e-4), 1 - 1e-4)
+        x = {"evidence": math.log(ev / (1 - ev)), **p.pair}
+        R.append([1.0] + [x[k] for k in RISK_FEATURES])
+        ry.append(float(not j.clean))
+    rw = fit_logistic(np.array(R), np.array(ry), np.r_[0.0, [LAMBDA_FEATURES] * len(RISK_FEATURES)])
+
+    Xh = np.array([design.row(f["code"], f["features"]) for _, f, _ in held]).reshape(-1, design.n)
+    yh = np.array([y for _, _, y in held])
+    conf_h = sigmoid(Xh @ w) if len(held) else np.zeros(0)
+    table_h, ece_h = calibration(conf_h, yh) if len(held) else ([], float("nan"))
+    table_t, ece_t = calibration(conf_oof, yt)
+    print("calibration, tune out-of-fold:", json.dumps(table_t), "ECE", ece_t)
+    print("calibration, held-out:        ", json.dumps(table_h), "ECE", ece_h)
+    for t in (threshold,):
+        prec, n = paragraph_precision(held, conf_h, t)
+        print(f"held-out at threshold {t}: paragraph precision {prec:.3f} over {n} paragraphs")
+
+    base = 1 + len(FINDING_FEATURES)
+    model = {
+        "version": f"esa24-{datetime.date.today():%Y%m%d}",
+        "method": "L2-penalised logistic regression: global, family and rule intercepts plus shared features; "
+        "risk: logistic regression on the noisy-or of a pair's confidences and its features (benchmarks/esa_calibrate.py)",
+        "intercept": round(float(w[0]), 5),
+        "weights": {k: round(float(w[1 + i]), 5) for i, k in enumerate(FINDING_FEATURES)},
+        "families": {f: round(float(w[base + i]), 5) for i, f in enumerate(design.families)},
+        "codes": {c: round(float(w[base + len(design.families) + i]), 5) for i, c in enumerate(design.codes)},
+        "default_threshold": threshold,
+        "risk": {"intercept": round(float(rw[0]), 5), "weights": {k: round(float(rw[1 + i]), 5) for i, k in enumerate(RISK_FEATURES)}},
+        "provenance": {
+            "data": "WMT24 General MT, English→Japanese, ESA human error spans (development portion of ../shared/data/wmt24-esa)",
+            "split": f"documents hashed with salt '{esa.SPLIT_SALT}' (benchmarks/esa.py): fitted on 'tune', measured on 'heldout'",
+            "fitted": f"{datetime.date.today():%Y-%m-%d}",
+            "findings": {"tune": len(tune), "heldout": len(held)},
+            "label": f"a marked error overlapping the finding's span (±{SLACK} characters), or anywhere in the pair for a finding about the whole pair",
+            "penalty": {"features": LAMBDA_FEATURES, "intercepts": lam, "chosen_by": f"{FOLDS}-fold cross-validation over documents"},
+            "priors": {c: {"rate": r, "pseudo_observations": n, "measured": m} for c, (r, n, m) in PRIORS.items()},
+            "threshold": f"lowest confidence with tune out-of-fold paragraph precision >= 50% over >= {MIN_FLAGGED} paragraphs, at least {THRESHOLD_FLOOR}",
+            "calibration_heldout": {"bins": table_h, "ece": ece_h},
+            "calibration_tune_out_of_fold": {"bins": table_t, "ece": ece_t},
+        },
+    }
+    if args.dry_run:
+        print(json.dumps(model, indent=1)[:3000])
+        return 0
+    OUT.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
