@@ -31,10 +31,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from audit.lexicon.script import LOG_RATIO_MEAN, LOG_RATIO_SD
 from audit.model import Bead
 
-LOG_RATIO_MEAN = -0.747
-LOG_RATIO_SD = 0.212
 BEADS = ((1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1))
 MOVES = ((0, 1), (1, 0), *BEADS)
 ALIGNER_VERSION = "3"

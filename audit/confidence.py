@@ -37,10 +37,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from audit.lexicon.script import LOG_RATIO_MEAN, LOG_RATIO_SD  # noqa: E402
 from audit.model import Bead, Document, Finding
 
-LOG_RATIO_MEAN = -0.747  # ja/en character ratio on WMT22 en-ja (see audit.checks.fidelity)
-LOG_RATIO_SD = 0.212
 JA_PER_EN_CHAR = math.exp(LOG_RATIO_MEAN)
 XSIM_NORMAL = 0.6  # below this a pair's cross-lingual similarity counts as a shortfall
 

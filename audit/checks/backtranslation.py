@@ -19,7 +19,8 @@ from functools import lru_cache
 from typing import Any
 
 from audit.checks.base import Context, Hit, rule
-from audit.checks.fidelity import LOG_RATIO_MEAN, LOG_RATIO_SD, _pairs
+from audit.checks.fidelity import _pairs
+from audit.lexicon.script import LOG_RATIO_MEAN, LOG_RATIO_SD
 from audit.model import BackTranslation, Segment, Severity
 
 # Words that carry no content of their own; a missing one is not evidence of anything.

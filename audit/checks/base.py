@@ -154,6 +154,24 @@ class Context:
             t_start, t_end = self.target.segments[bead.target[0]].start, self.target.segments[bead.target[-1]].end
             yield s_start, self.source.text[s_start:s_end], t_start, t_end, self.target.text[t_start:t_end]
 
+    @cached_property
+    def _source_by_target(self) -> dict[int, str]:
+        out: dict[int, str] = {}
+        if self.source is None:
+            return out
+        for bead in self.alignment:
+            if bead.source and bead.target:
+                first, last = self.source.segments[bead.source[0]], self.source.segments[bead.source[-1]]
+                for j in bead.target:
+                    out[j] = self.source.text[first.start : last.end]
+        return out
+
+    def source_of(self, seg: Segment) -> str | None:
+        """The source text aligned with a target segment (its whole pair), or None: target-only,
+        or a sentence with no source. A rule that reports what a careful translator may copy from
+        the source (a repetition, a missing full stop, a space) asks this first."""
+        return self._source_by_target.get(seg.id)
+
     def available(self) -> frozenset[str]:
         have = set()
         if self.source is not None:

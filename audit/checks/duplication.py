@@ -102,9 +102,22 @@ def repeated_phrase(ctx: Context) -> Iterator[Hit]:
     Reduplicated words (様々, いろいろ, ちょくちょく, 一人一人, ひとつひとつ: one word in the
     dictionary) are not, nor doubled adverbs and interjections (はいはい, ちょっとちょっと, 深く深く),
     which are emphasis or speech.
+
+    With the source, a short repeat (up to eight characters) in a pair whose source repeats a
+    word too (``Whoa, whoa, whoa`` → おっと、おっと、おっと; ``Al. Al!`` → アル。アル!; ``come
+    onnnnn`` → さあああ) renders the original faithfully and is not reported.
     """
     for seg in ctx.target.segments:
-        yield from _repeats_in(ctx, seg)
+        src = ctx.source_of(seg)
+        mirrored = src is not None and _SOURCE_REPEAT.search(src) is not None
+        for hit in _repeats_in(ctx, seg):
+            if mirrored and hit.target is not None and len(str(hit.evidence.get("phrase", hit.target.text))) <= 8:
+                continue
+            yield hit
+
+
+# a word said twice in a row ("very, very", "Video, video", "Al. Al!") or a letter drawn out ("onnnnn")
+_SOURCE_REPEAT = re.compile(r"\b(\w+)\W{1,3}\1\b|([A-Za-z])\2\2", re.IGNORECASE)
 
 
 def _content(chunk: str) -> bool:

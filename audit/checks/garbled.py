@@ -28,6 +28,13 @@ _OK_START = ("ので", "でも", "では", "だが", "だから", "ただ", "ま
              "というのも", "というわけ", "というより", "というか", "ということで", "ほどなく")
 
 
+# a date, time or amount on each side of a space: 1月14日 午後10時26分, 2023年 3月, 10ドル 20セント
+_NUMERIC_BEFORE = re.compile(r"[0-9０-９][0-9０-９,.，．]*\s*[年月日時分秒円ドル%％件人回度]?$")
+_NUMERIC_AFTER = re.compile(r"(?:午前|午後|約|第)?[0-9０-９]")
+# a handle or name addressed at the start of a post: @user36さん, ＠someone様
+_ADDRESSEE = re.compile(r"\s*[@＠][\w.]+\s*(?:さん|様|さま|くん|君|ちゃん)?")
+
+
 def _ja_segments(ctx: Context) -> Iterator[Segment]:
     for seg in ctx.target.segments:
         if ja_ratio(seg.text) >= 0.5:
@@ -58,12 +65,19 @@ def stray_fragments(ctx: Context) -> Iterator[Hit]:
     Katakana words separated by spaces (a transliterated name) are left to GRB002, and a space
     that breaks a single word to GRB003. Severity: major with two or more gaps in a sentence,
     minor with one.
+
+    Spaces Japanese writers put on purpose are left alone: after a closing quote or bracket
+    (``「全車前進せよ」 指揮官は…``: the quote ended a sentence the segmenter kept whole),
+    between two dates, times or amounts (``1月14日 午後10時26分``), and after a name or handle
+    that opens a post (``@user36さん 投稿していただいた…``).
     """
     for seg in _ja_segments(ctx):
         gaps = []
         for m in _GAP.finditer(seg.text):
             a, b = m.start(), m.end()
-            if seg.text[a - 1] in "・" or (seg.text[a - 1] in "」』）" and seg.text[b] in "「『（") or (is_katakana(seg.text[a - 1]) and is_katakana(seg.text[b])):
+            if seg.text[a - 1] in "・」』）" or (is_katakana(seg.text[a - 1]) and is_katakana(seg.text[b])):
+                continue
+            if (_NUMERIC_BEFORE.search(seg.text[:a]) and _NUMERIC_AFTER.match(seg.text[b:])) or _ADDRESSEE.fullmatch(seg.text[:a]):
                 continue
             if _straddles(ctx, seg.text, a, b) or _ENUMERATOR.fullmatch(seg.text[:a]):
                 continue  # a broken word (GRB003), or a list number (1） 返品先は…)
@@ -206,6 +220,11 @@ def starts_mid_clause(ctx: Context) -> Iterator[Hit]:
             )
 
 
+_SOURCE_STOP = re.compile(r"[.!?。！？][\"'”’)\]]*\s*$")
+# an ending a writer chooses on purpose: an emoji or pictograph, an ellipsis, a closing bracket or quote, a laugh (ｗ, 笑)
+_OPEN_ENDING = re.compile(r"(?:[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]|\.\.\.|…|‥|[)）」』】\]]|[wｗ笑])$")
+
+
 @rule("GRB005", "breaks-off", Severity.MINOR, "Sentence stops mid-clause without closing punctuation")
 def breaks_off(ctx: Context) -> Iterator[Hit]:
     """Finds the last sentence of a line of running text when it ends without 。.
@@ -214,6 +233,11 @@ def breaks_off(ctx: Context) -> Iterator[Hit]:
     sentences and the last one stops on a noun or a particle, that sentence has usually lost its
     predicate, e.g. when the rest of it became a separate fragment or was dropped.
     Severity: major when it stops on a particle.
+
+    With the source, a sentence whose source also ends without a full stop (a post, a chat
+    line, a caption: "no wonder why things feel dead this morning") is left alone, and so is
+    one that ends on an emoji, an ellipsis or a closing bracket: the translation keeps the
+    register of the original.
     """
     segs = ctx.target.segments
     text_all = ctx.target.text
@@ -227,8 +251,11 @@ def breaks_off(ctx: Context) -> Iterator[Hit]:
         if i + 1 < len(segs) and "\n" not in text_all[seg.end : segs[i + 1].start] and "\r" not in text_all[seg.end : segs[i + 1].start]:
             continue  # not line-final: it ended at punctuation
         text = seg.text.rstrip()
-        if text[-1] in _TERMINAL or text[-1] in ":：":
+        if text[-1] in _TERMINAL or text[-1] in ":：" or _OPEN_ENDING.search(text):
             continue
+        src = ctx.source_of(seg)
+        if src is not None and not _SOURCE_STOP.search(src):
+            continue  # the source stops without a full stop too
         toks = ctx.tokenizer.tokenize(text[-20:])
         last = toks[-1] if toks else None
         yield Hit(

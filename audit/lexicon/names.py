@@ -375,6 +375,25 @@ class Dictionary:
         return frozenset(k for k in ("".join(chr(ord(ch) + 0x60) if "ぁ" <= ch <= "ゖ" else ch for ch in v) for v in kana) if k)
 
     @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
+    def foreign_kanji(self, char: str) -> bool:
+        """A Han character Japanese text does not use: absent from KANJIDIC2 and from Shift_JIS
+        (a simplified Chinese form: 这, 们, 说), or listed without a school grade (or only as a
+        name kanji) and without a newspaper frequency rank (个, 你, 她, 而). False without
+        jamdict-data."""
+        db = self._db()
+        if db is None or not ("\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"):
+            return False
+        row = db.execute("SELECT grade, freq FROM character WHERE literal = ?", (char,)).fetchone()
+        if row is None:
+            try:
+                char.encode("cp932")
+            except UnicodeEncodeError:
+                return True
+            return False  # a JIS variant KANJIDIC2 lacks (髙): Japanese
+        grade, freq = row
+        return freq is None and (grade is None or grade in ("9", "10"))
+
+    @lru_cache(maxsize=8192)  # noqa: B019 - one shared instance
     def kanji_pinyin(self, char: str) -> frozenset[str]:
         """The Mandarin readings KANJIDIC2 gives a kanji, in pinyin without tones (延 → yan)."""
         return frozenset(v.rstrip("012345") for v in self._kanji_readings(char, ("pinyin",)) if v.rstrip("012345"))

@@ -73,7 +73,8 @@ _ORDINAL_WORDS = {
     "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
     # vague or implied quantities a translator may write as digits: a couple → 2, fully → 100%,
     # round the clock → 24時間
-    "couple": 2, "pair": 2, "twin": 2, "twins": 2, "double": 2, "both": 2, "triple": 3,
+    "couple": 2, "pair": 2, "twin": 2, "twins": 2, "double": 2, "both": 2, "triple": 3, "few": 2,
+    "decimal": 10, "binary": 2,  # 10進, 2進
     "fully": 100, "totally": 100, "completely": 100, "entirely": 100, "clock": 24,
     "noon": 12, "midday": 12, "midnight": 0,  # 正午, 12時; 0時 (or 24時, 午前12時: below)
 }  # fmt: skip
@@ -87,6 +88,13 @@ _EN_ERA_RE = re.compile(r"\b(Reiwa|Heisei|Sh[oō]wa|Taish[oō]|Meiji)\s+(\d{1,2}
 
 
 _IDIOMS = re.compile(r"\b24/7\b|\b24-7\b")
+_SHARE = {"half": (50.0,), "third": (33.0, 33.3), "quarter": (25.0,), "fifth": (20.0,), "tenth": (10.0,)}
+# "four in ten", "one-in-five": a share a translator may give as a percentage (40%) or in 割 (4割)
+_IN_EVERY = re.compile(r"\b(\d+|[a-z]+)[-\s]in[-\s](\d+|[a-z]+)\b", re.IGNORECASE)
+# 0500, 1730 hours: the military clock, written 5時, 17時30分 or 午後5時30分
+_MILITARY = re.compile(r"(?<![\w.,:])(0\d|1\d|2[0-3])([0-5]\d)(?=\s*(?:hours?|hrs?|h)\b|(?<=0\d\d\d)(?![\w.,]))", re.IGNORECASE)
+# the 90s, the '00s, the 2000s: decades, written 90年代, 2000年代 or 1990年代
+_DECADE_SHORT = re.compile(r"(?<![\w'’])['’]?(\d)0s\b")
 _CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
 # a.m. / p.m. (or noon, midnight) after an hour: 5 p.m. may be written 17時, 12 a.m. 0時
 _MERIDIEM = re.compile(r"\s?(?:([ap])\.?m\b\.?|(noon|midnight)\b)", re.IGNORECASE)
@@ -116,8 +124,9 @@ def english_quantities(text: str) -> list[Quantity]:
     idioms = [m.span() for m in _IDIOMS.finditer(text)]
     for m in _EN_NUM.finditer(text):
         if any(a <= m.start() < b for a, b in idioms):
-            # "24/7" means always (24時間年中無休): its numbers may appear, but are not required
+            # "24/7" means always (24時間年中無休, 24時間365日): its numbers may appear, never required
             out.append(Quantity(float(m.group(1)), m.start(), m.end(), m.group(), soft=True))
+            out.append(Quantity(365.0, m.start(), m.end(), m.group(), soft=True))
             continue
         if out and m.start() < out[-1].end:
             continue
@@ -150,6 +159,10 @@ def english_quantities(text: str) -> list[Quantity]:
         out.append(Quantity(float(_WORDS.get(w, _ORDINAL_WORDS.get(w, 0))), m.start(), m.end(), m.group(), soft=True))
         if w == "fortnight":  # ２週間 as often as 14日
             out.append(Quantity(2.0, m.start(), m.end(), m.group(), soft=True))
+        if w == "few":  # a few: ２、３
+            out.append(Quantity(3.0, m.start(), m.end(), m.group(), soft=True))
+        if w in _SHARE:  # a fifth: 20%, a quarter: 25%, a third: 33%, half: 50%
+            out += [Quantity(v, m.start(), m.end(), m.group(), soft=True) for v in _SHARE[w]]
         if w == "midnight":  # 0時, 24時 or 午前12時
             out += [Quantity(v, m.start(), m.end(), m.group(), soft=True) for v in (24.0, 12.0)]
     for m in _TENS_RE.finditer(text):
@@ -163,6 +176,28 @@ def english_quantities(text: str) -> list[Quantity]:
         k = next((i for i, q in enumerate(out) if q.start == m.start(2) and not q.soft), None)
         if k is not None:
             out[k] = Quantity(float(_EN_ERAS[era] + int(m.group(2))), m.start(), m.end(), m.group())
+    for m in _IN_EVERY.finditer(text):
+        a, b = _count(m.group(1)), _count(m.group(2))
+        if a is not None and b and a < b:
+            share = 100.0 * a / b
+            out += [Quantity(v, m.start(), m.end(), m.group(), soft=True) for v in {share, round(share), 10.0 * a / b, float(a), float(b)}]
+    for m in _MILITARY.finditer(text):
+        h, mnt = float(m.group(1)), float(m.group(2))
+        k = next((i for i, q in enumerate(out) if q.start == m.start() and not q.soft), None)
+        ways = [(h, mnt)] if mnt else [(h,)]
+        if h > 12:
+            ways += [(h - 12, mnt)] if mnt else [(h - 12,)]
+        q = Quantity(h * 100 + mnt, m.start(), m.end(), m.group(), parts=ways[0], alternatives=tuple(ways[1:]))
+        if k is not None:
+            out[k] = q
+    for m in _DECADE_SHORT.finditer(text):
+        k = next((i for i, q in enumerate(out) if m.start() <= q.start < m.end() and not q.soft), None)
+        x = float(m.group(1)) * 10
+        q = Quantity(x, m.start(), m.end(), m.group(), alternatives=((1900 + x,), (2000 + x,)))
+        if k is not None:
+            out[k] = q
+        else:
+            out.append(q)
     for m in _DECADES.finditer(text):  # 6 decades: 60年 (or 6つの十年)
         k = next((i for i, q in enumerate(out) if q.start == m.start() and not q.soft), None)
         if k is not None:
@@ -172,6 +207,13 @@ def english_quantities(text: str) -> list[Quantity]:
 
 
 _DECADES = re.compile(r"\b(\d+)\s+decades\b", re.IGNORECASE)
+
+
+def _count(word: str) -> int | None:
+    """A small count written in digits or as a word (four → 4)."""
+    if word.isdigit():
+        return int(word)
+    return _WORDS.get(word.lower()) or (_TENS.get(word.lower()) if word.lower() in _TENS else None) or (10 if word.lower() == "ten" else None)
 
 
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "両": 2}
@@ -266,6 +308,14 @@ def japanese_quantities(text: str) -> list[Quantity]:
                 continue
             if scale == "千":
                 number *= 1000
+                following = norm[chain.end() : chain.end() + 1]
+                if following in _JA_SCALE:  # 1億1千万: a thousand ten-thousands
+                    value += number * _JA_SCALE[following]
+                    end = chain.end() + 1
+                    chain = _JA_NUM.match(norm, end)
+                    if chain is not None and (not chain.group(2) or not chain.group(1)[0].isdigit()):
+                        chain = None
+                    continue
             value += number
             end = chain.end()
             break

@@ -1,0 +1,134 @@
+"""What a careful translator does on purpose is not an error: the kinds of false alarm found on
+real 2024 machine translation (WMT24 en-ja, benchmarks/esa_eval.py), each pinned with an invented
+example, beside the error the same rule must still catch."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_checks import pair_findings, target_findings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你が何を意味するのか知ってるね？",  # 你: a character Japanese almost never writes
+        "那个期間中に2枚のアルバムを出した。",  # 个
+        "不过、私は基本的に必要です。",  # 过: a simplified form
+        "然而、私はその気持ちを振り払えなかった。",  # 而
+        "最新の統計が明らかにした际、我々は怒るべきだ。",  # 际
+    ],
+)
+def test_chinese_words_in_the_japanese_are_reported(text):
+    found = target_findings(text, "UNT002")
+    assert len(found) == 1 and "Chinese word" in found[0].message
+    assert found[0].evidence["foreign_characters"]
+
+
+@pytest.mark.parametrize("text", ["全身が痙攣した。", "薔薇の花が咲いた。", "髙島屋で買った。", "那覇から来た。", "旦那さんに聞いた。"])
+def test_japanese_words_with_rare_characters_are_not_chinese(text):
+    assert not target_findings(text, "UNT002")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2543年1月14日 午後10時26分",  # a date and a time
+        "「全車前進せよ」 指揮官は冷静に指示を出した。",  # after a closing quote
+        "@user36さん 投稿していただいたメガネ、どちらもいい色です。",  # after the addressee of a post
+    ],
+)
+def test_spaces_japanese_writers_put_on_purpose_are_not_fragments(text):
+    assert not target_findings(text, "GRB001")
+
+
+def test_stitched_fragments_are_still_reported():
+    assert target_findings("によると 最新の調査 発表の中で、増えた。", "GRB001")
+
+
+def _paragraph_findings(en: str, ja: str, code: str):
+    """One English paragraph aligned with one Japanese paragraph segmented into its sentences."""
+    from audit.checks.base import Context, run_rules, select_rules
+    from audit.io.document import document_from_text
+    from audit.model import Bead
+
+    sd, td = document_from_text(en, "en"), document_from_text(ja, "ja")
+    bead = Bead(tuple(range(len(sd.segments))), tuple(range(len(td.segments))))
+    return run_rules(Context(target=td, source=sd, alignment=(bead,)), select_rules((code,)))[0]
+
+
+def test_a_sentence_without_a_full_stop_is_fine_when_its_source_has_none():
+    assert not _paragraph_findings("dang... a nationwide outage. no wonder things feel dead this morning", "全国的な障害だ。今朝は静かなわけだ", "GRB005")
+    assert not _paragraph_findings("A nationwide outage hit. I love it 😂", "全国的な障害が起きた。最高😂", "GRB005")  # an emoji ends it
+    cut = _paragraph_findings("A nationwide outage hit. No wonder things feel dead this morning.", "全国的な障害が起きた。今朝静かなのはその", "GRB005")
+    assert len(cut) == 1 and cut[0].target.text.endswith("その")
+
+
+def test_a_repetition_that_mirrors_the_source_is_not_reported():
+    assert not pair_findings(["Whoa, whoa, whoa, big boy!"], ["おっと、おっと、おっと、大物さん！"], "DUP002")
+    assert not pair_findings(["Al. Al! Are you there?"], ["アル。アル！そこにいるの？"], "DUP002")
+    # the same repetition with a source that does not repeat itself is a glued copy
+    assert pair_findings(["The plan was deepened."], ["計画の深化の深化が進んだ。"], "DUP002")
+
+
+@pytest.mark.parametrize(
+    "en, ja",
+    [
+        ("At 0500 sharp, the company assembled at the motor pool.", "午前5時ちょうどに、中隊は車両基地に集合した。"),
+        ("At 1730 hours the convoy left the base.", "17時30分に車列は基地を出発した。"),
+        ("Back in the 00s you had very different toys.", "2000年代には全く違うおもちゃがあった。"),
+        ("Back in the '90s you had very different toys.", "90年代には全く違うおもちゃがあった。"),
+        ("Four-in-ten patients waited longer than four hours.", "患者の40%が4時間以上待たされた。"),
+        ("The grate took a few yanks to tear off.", "格子は２、３回引っ張ると外れた。"),
+        ("Total sales rose by a fifth to 1.8 billion pounds.", "総売上高は20%増の18億ポンドとなった。"),
+        ("It could cost $110m a day.", "1日あたり1億1千万ドルの費用がかかる可能性がある。"),
+        ("The climax is just the pico-8 game, blown up.", "クライマックスはピコ8のゲームを拡大したものだ。"),
+        ("We are moving out to FOB I-131 tonight.", "今夜、前哨基地I-131へ移動する。"),
+        ("The progression of \"2000 M... 2500 M...\" is kept.", "「2000M... 2500M...」の進行も残っている。"),
+        ("It is either DMS or decimal degrees.", "DMSか10進度数のどちらかだ。"),
+        ("Be available 24/7 and reply at once.", "24時間365日対応し、すぐに返信する。"),
+    ],
+)
+def test_numbers_written_the_japanese_way_are_not_mismatches(en, ja):
+    assert not pair_findings([en], [ja], "NUM001"), ja
+
+
+@pytest.mark.parametrize(
+    "en, ja",
+    [
+        ("At 0500 sharp, the company assembled at the motor pool.", "午前6時ちょうどに、中隊は車両基地に集合した。"),
+        ("It could cost $110m a day.", "1日あたり1億2千万ドルの費用がかかる可能性がある。"),
+    ],
+)
+def test_numbers_still_changed_are_reported(en, ja):
+    assert pair_findings([en], [ja], "NUM001")
+
+
+def test_a_name_one_kana_off_is_a_mangled_name_and_a_piece_of_a_word_is_not_the_name():
+    en = "The delegation met Minister Harrington in the capital yesterday afternoon."
+    off = pair_findings([en], ["代表団は昨日午後、首都でハリンソン大臣と会談した。"], "NAM001")
+    assert len(off) == 1 and "one kana off" in off[0].message and off[0].severity.value == "major"
+    assert off[0].evidence["closest_in_translation"] == "ハリンソン"
+    # the name left out of a translation of ordinary length (a pronoun, a title) is minor;
+    # a stretch inside another word (イン of インフレ) is not taken for the name
+    gone = pair_findings(["Minister Bahn spoke about inflation and the railway strike today."], ["大臣は今日、インフレと鉄道のストライキについて記者団に詳しく話した。"], "NAM001")
+    assert len(gone) == 1 and "not found" in gone[0].message and gone[0].severity.value == "minor"
+
+
+def test_a_bilingual_unit_not_in_japanese_is_a_critical_finding_not_a_refusal(cli, tmp_path):
+    path = tmp_path / "units.jsonl"
+    units = [
+        {"source": "The meeting starts at noon.", "target": "会議は正午に始まります。"},
+        {"source": "Please bring your badge.", "target": "I apologize, but I cannot translate that text as it may be harmful."},
+        {"source": "@user17", "target": "@user17"},  # a handle is copied as it is: right
+    ]
+    path.write_text("\n".join(json.dumps(u, ensure_ascii=False) for u in units) + "\n", encoding="utf-8")
+    report = cli("check", path, "--format", "json", "--min-confidence", "0").json()
+    unt = [f for f in report["findings"] if f["code"] == "UNT001"]
+    assert len(unt) == 1 and unt[0]["severity"] == "critical" and "not in Japanese" in unt[0]["message"]
+    assert unt[0]["target"]["text"].startswith("I apologize")
+    # a plain translation that is not Japanese at all is still refused (likely swapped arguments)
+    english = tmp_path / "en.txt"
+    english.write_text("This text is in English only, with nothing Japanese in it at all.\n", encoding="utf-8")
+    assert cli("check", english).code == 2
