@@ -5,7 +5,12 @@ source vocabulary a document provides is realistic. Two kinds of injected error,
 katakana of the reference that renders a name of the source:
 - ``mangle``: two of its kana (not ー) replaced by random other kana (a misspelt transliteration);
 - ``swap``: the word replaced by a katakana word rendering a name from elsewhere in the corpus
-  (a different entity).
+  (a different entity);
+- ``one_kana``: one kana inserted, replaced or dropped (リーグブス for リーブス), a third of each:
+  how real machine translation mangles names, one kana off;
+- ``variant``: a spelling a translator would accept (ヴ for ブ or back, a long vowel added or
+  dropped): these must pass, so the share of lines newly flagged (flagged once respelt, not
+  before) is a false-alarm rate.
 
 The mangled documents are also audited without their source, where only NAM002 (implausible
 katakana) can see a misspelling. NAM003 (an organisation rendered as another one) is measured
@@ -53,6 +58,40 @@ _ALIKE: dict[str, list[str]] = {
     ch: [c for c in row if c != ch] + [v for v in (_VOICING.get(ch), *(k for k, x in _VOICING.items() if x == ch)) if v]
     for row in _ROWS for ch in row
 }
+
+
+_SMALL_AFTER = set("ァィゥェォャュョッ")
+
+
+def one_kana_off(run: str, rng: random.Random) -> str:
+    """``run`` with one kana inserted, replaced or dropped (not ー or a small kana: those are
+    spellings transliterations legitimately vary on); the same run when it cannot take one."""
+    spots = [i for i, ch in enumerate(run) if ch != "ー" and ch not in _SMALL_AFTER and ch != "・"]
+    if len(spots) < 3:
+        return run
+    pos = rng.choice(spots)
+    how = rng.choice(("insert", "replace", "drop"))
+    if how == "insert":
+        return run[:pos] + rng.choice(KANA) + run[pos:]
+    if how == "drop":
+        if pos + 1 < len(run) and run[pos + 1] in _SMALL_AFTER:
+            return run  # dropping ティ's テ leaves a stray small kana: not one kana off
+        return run[:pos] + run[pos + 1 :]
+    return run[:pos] + rng.choice([k for k in KANA if k != run[pos]]) + run[pos + 1 :]
+
+
+def accepted_variant(run: str, rng: random.Random) -> str:
+    """``run`` spelt another way a translator accepts: ヴ ↔ ブ, or a long vowel mark added or dropped."""
+    if "ヴ" in run:
+        return run.replace("ヴァ", "バ").replace("ヴィ", "ビ").replace("ヴェ", "ベ").replace("ヴォ", "ボ").replace("ヴ", "ブ")
+    if "ー" in run:
+        i = rng.choice([i for i, ch in enumerate(run) if ch == "ー"])
+        return run[:i] + run[i + 1 :]
+    spots = [i for i, ch in enumerate(run[:-1]) if ch not in "・ッン" and run[i + 1] not in _SMALL_AFTER and i > 0]
+    if not spots:
+        return run
+    i = rng.choice(spots) + 1
+    return run[:i] + "ー" + run[i:]
 
 
 def flagged(src: list[str], tgt: list[str], codes: tuple[str, ...] = ("NAM",)) -> set[int]:
@@ -706,7 +745,7 @@ def main() -> int:
         all_runs.extend(r for rs in runs for _, r in rs)
     results = {}
     target_only_hit = 0
-    for kind in ("mangle", "swap"):
+    for kind in ("mangle", "swap", "one_kana", "variant"):
         hit = total = 0
         for (src, tgt), runs in zip(docs, per_doc_runs, strict=True):
             bad = list(tgt)
@@ -721,6 +760,10 @@ def main() -> int:
                     for pos in rng.sample(kana, k=min(2, len(kana))):
                         chars[pos] = rng.choice([k for k in KANA if k != chars[pos]])
                     new = "".join(chars)
+                elif kind == "one_kana":
+                    new = one_kana_off(run, rng)
+                elif kind == "variant":
+                    new = accepted_variant(run, rng)
                 else:
                     others = [r for r in all_runs if r != run and kana_key(r) != kana_key(run)]
                     new = rng.choice(others)
@@ -731,12 +774,17 @@ def main() -> int:
             if not injected:
                 continue
             found = flagged(src, bad)
+            if kind == "variant":
+                found -= flagged(src, tgt)  # only what the respelling itself brought in
             total += len(injected)
             hit += sum(1 for i in injected if i in found)
             if kind == "mangle":
                 alone = flagged_target_only(bad)
                 target_only_hit += sum(1 for i in injected if i in alone)
-        results[kind] = {"recall": round(hit / max(total, 1), 3), "found": hit, "injected": total}
+        if kind == "variant":
+            results[kind] = {"newly_flagged": round(hit / max(total, 1), 3), "flagged": hit, "respelt": total}
+        else:
+            results[kind] = {"recall": round(hit / max(total, 1), 3), "found": hit, "injected": total}
     out = {
         "clean_pairs": clean_total,
         "clean_pairs_flagged": clean_flagged,

@@ -227,8 +227,10 @@ def test_single_digits_full_width_is_a_house_style():
     ctx = Context(target=document_from_text(text, "ja"))
     findings, runs = run_rules(ctx, select_rules(("CON003",)))
     assert not findings and "house style" in (runs[0].reason or "")
-    # one half-width single digit breaks the convention: the full-width ones are reported
-    assert len(target_findings(text + "次回は5月。", "CON003")) == 3
+    # one half-width single digit breaks the convention: the full-width ones are reported, as one
+    # finding that lists every place (one inconsistency, fixed with one replace)
+    [found] = target_findings(text + "次回は5月。", "CON003")
+    assert found.target.text == "１" and found.evidence["full_width"] == ["１", "２", "３"] and found.evidence["places"] == 3
 
 
 @pytest.mark.parametrize(

@@ -132,3 +132,15 @@ def test_a_bilingual_unit_not_in_japanese_is_a_critical_finding_not_a_refusal(cl
     english = tmp_path / "en.txt"
     english.write_text("This text is in English only, with nothing Japanese in it at all.\n", encoding="utf-8")
     assert cli("check", english).code == 2
+
+
+def test_a_smiley_or_a_quote_the_source_leaves_open_is_not_an_unmatched_bracket():
+    assert not target_findings("ロボットを見るのを楽しみにしてる ;)", "GRB006")
+    en = 'He added: "Festive bakes and muffins led the sales at Christmas.'
+    assert not pair_findings([en], ["「お祝いの焼き菓子とマフィンがクリスマスの売上を牽引した。"], "GRB006")
+    assert pair_findings(["He added that bakes led the sales."], ["「焼き菓子が売上を牽引したと付け加えた。"], "GRB006")
+
+
+def test_mixed_widths_are_one_finding_per_document():
+    [found] = target_findings("病院で８３時間待った。４人に１人が待った。30台の救急車と25人の医師と12の病棟。", "CON003")
+    assert found.evidence["places"] == 3 and "3 place(s)" in found.message

@@ -228,6 +228,9 @@ def mixed_width(ctx: Context) -> Iterator[Hit]:
     full-width and longer numbers half-width (１年に２回, 11ヶ月). When every full-width number
     of the document is a single digit and every half-width one has two or more, nothing is
     reported, and a note says why.
+
+    One finding per document and kind, at the first full-width run, with every place in its
+    evidence: one inconsistency, not one per digit (a reviewer fixes it with one replace).
     """
     for kind, full_re, half_re in _WIDTH_CLASSES:
         full: list[Span] = []
@@ -243,12 +246,15 @@ def mixed_width(ctx: Context) -> Iterator[Hit]:
                 f"{len(half)} runs): taken as the house style of this document, not reported"
             )
             continue
-        for span in full:
-            yield Hit(
-                f"full-width 「{span.text}」 in a document that writes {len(half)} half-width runs of {kind}",
-                target=span,
-                suggestion=unicodedata.normalize("NFKC", span.text),
-            )
+        first = full[0]
+        shown = ", ".join(dict.fromkeys(f"「{s.text}」" for s in full[:8])) + (" …" if len(full) > 8 else "")
+        yield Hit(
+            f"full-width {kind} in {len(full)} place(s) ({shown}) in a document that writes {len(half)} half-width runs of {kind}",
+            target=first,
+            evidence={"full_width": [s.text for s in full[:20]], "places": len(full), "half_width_runs": len(half),
+                      "offsets": [s.start for s in full[:20]]},
+            suggestion="write every one half-width: " + ", ".join(dict.fromkeys(unicodedata.normalize("NFKC", s.text) for s in full[:8])),
+        )
 
 
 _DOT_TERM = re.compile(r"[\u4e00-\u9fff々]{1,8}(?:・[\u4e00-\u9fff々]{1,8}){2,}")

@@ -272,7 +272,9 @@ def unbalanced(ctx: Context) -> Iterator[Hit]:
 
     Usually a sign that part of a quotation or a parenthetical was dropped or moved. A full-width
     bracket closed by a half-width one (（YUV)) is a pair: the width is CON003's business. A list
-    enumerator at the start of a line (``1）``, ``a)``, ``②)``) is not a stray closer.
+    enumerator at the start of a line (``1）``, ``a)``, ``②)``) is not a stray closer, nor is a
+    smiley (``;)``, ``(^^)``). With the source, a bracket or quote the English leaves unpaired
+    too (a quotation that runs on into the next paragraph) is the original's, not an error.
     """
     paragraphs: dict[int, list[Segment]] = {}
     for seg in ctx.target.segments:
@@ -291,9 +293,13 @@ def unbalanced(ctx: Context) -> Iterator[Hit]:
                     stack.pop()
                 elif i not in enumerators:
                     stray.append(i)
+        smileys = {m.start() + k for m in _EMOTICON.finditer(text) for k in range(len(m.group()))}
+        source = " ".join(dict.fromkeys(t for seg in segs if (t := ctx.source_of(seg)) is not None))
         for pos in [i for _, i in stack] + stray:
             ch = text[pos]
             partner = _PAIRS.get(ch) or _CLOSING.get(ch)
+            if pos in smileys or (source and _unbalanced_in(source, ch)):
+                continue  # a smiley ;) or a bracket the source leaves open too
             yield Hit(
                 f"「{ch}」 has no matching 「{partner}」 in its paragraph",
                 target=ctx.target.span(start + pos, start + pos + 1),
@@ -302,6 +308,21 @@ def unbalanced(ctx: Context) -> Iterator[Hit]:
 
 
 _ENUMERATOR = re.compile(r"\s*(?:[0-9０-９]{1,3}|[A-Za-zＡ-Ｚａ-ｚ]|[①-⑳]|[一二三四五六七八九十]{1,3})[)）]")
+_EMOTICON = re.compile(r"[;:=8][-'’^]?[)(DPp\]\[]|[(（]\s*[\^＾][_\-.]?[\^＾]\s*[)）]")
+_QUOTES = frozenset("「」『』“”\"")
+_PARENS = frozenset("（）()")
+
+
+def _unbalanced_in(source: str, ch: str) -> bool:
+    """Whether the English leaves the same kind of bracket or quote unpaired (a quotation that runs
+    on into the next paragraph, a smiley): the translation follows it."""
+    if ch in _QUOTES:
+        return source.count('"') % 2 == 1 or source.count("“") != source.count("”")
+    if ch in _PARENS:
+        return source.count("(") != source.count(")")
+    return source.count("[") != source.count("]")
+
+
 _WIDTH = str.maketrans("（）［］", "()[]")
 
 

@@ -18,8 +18,8 @@ from audit.lexicon.names import (
     PersonIndex,
     Rendering,
     best_window,
-    edit_distance,
     kana_key,
+    one_kana_apart,
     read_alike,
     rendering,
     similarity,
@@ -293,7 +293,7 @@ def _judge(ctx: Context, word: str, t_text: str, kata: str, reading: list[str], 
     if word.endswith("s") and len(word) > 4:  # Christians: キリスト教徒, which JMdict glosses "Christian"
         forms = tuple(sorted({*forms, *dictionary.name_forms(word[:-1])}))
     written = [f for f in forms if len(f) >= 2 and not _is_hiragana(f)]  # 岸田, モスクワ: looked up as they are
-    if any(f in t_text for f in written):
+    if any(_written_in(f, t_text) for f in written):
         return None
     expected = transliterate(word)
     dict_keys = [k for k in {kana_key(f) for f in forms if _is_kana(f)} if len(k) >= 2]
@@ -302,6 +302,18 @@ def _judge(ctx: Context, word: str, t_text: str, kata: str, reading: list[str], 
         return None
     best_d, found_d = max((best_window(k, kata) for k in dict_keys), default=(0.0, ""))
     best_e, found_e = best_window(e2k_key, kata) if e2k_key else (0.0, "")
+    expected_forms = {kana_key(f): f for f in forms if _is_kana(f) and len(kana_key(f)) >= 2}
+    if e2k_key:
+        expected_forms.setdefault(e2k_key, expected)
+    words = [w for run in KATAKANA_RUN.findall(t_text) for w in _KATAKANA_WORD_SPLIT.split(run) if w]
+    if any(kana_key(w) in expected_forms for w in words):
+        return None  # written as the dictionary or e2k writes it (up to long vowels, small kana, ヴ)
+    katakana_forms = {k: f for k, f in expected_forms.items() if KATAKANA_PIECE.fullmatch(f.replace("・", ""))}
+    off = _one_kana_off(word, words, katakana_forms, set(dict_keys), s_text)
+    if off is not None:
+        nearest, near_key = off
+        scored = rendering(word, t_text, e2k_key)
+        return _Unrendered(expected, forms, scored, 1.0, nearest, 0.0, 1, nearest, expected_forms[near_key], True)
     if best_d >= OK_DICTIONARY:
         return None  # close to a transliteration the dictionary lists
     if s_text is not None and max(best_d, best_e) < CAPITAL_MOST_LIKE and _capital_as_country(word, s_text, t_text):
@@ -312,8 +324,10 @@ def _judge(ctx: Context, word: str, t_text: str, kata: str, reading: list[str], 
         # languages), and only when the dictionary has no transliteration of its own.
         if best_e >= (OK_WITH_DICTIONARY if dict_keys else OK_SIMILARITY):
             return None
-    elif _scores_at_least(scored, OK_RENDERING) or (best_e >= OK_CLOSE_GUESS and _scores_at_least(scored, OK_RENDERING_CLOSE)):
+    elif _accepted(scored, best_e):
         return None
+    elif any(_accepted(rendering(word, other, e2k_key), best_e) for other in _spelt_otherwise(t_text)):
+        return None  # the model takes the same word written with or without long vowels, or with ヴ
     if not reading:
         reading.append(_reading_key(ctx, t_text))
     r_best = max((best_window(k, reading[0])[0] for k in [*dict_keys, e2k_key] if k), default=0.0)
@@ -322,36 +336,101 @@ def _judge(ctx: Context, word: str, t_text: str, kata: str, reading: list[str], 
     best, found = (best_d, found_d) if best_d >= best_e else (best_e, found_e)
     if scored is not None and scored.text and best >= NEAR_MISS:
         found = scored.text  # the stretch as written, not its phonetic key
-    expected_forms = {kana_key(f): f for f in forms if _is_kana(f)}
-    if e2k_key:
-        expected_forms.setdefault(e2k_key, expected)
-    edits, nearest, near_key = _nearest_word(expected_forms, t_text)
-    words = {w for run in KATAKANA_RUN.findall(t_text) for w in _KATAKANA_WORD_SPLIT.split(run)}
-    return _Unrendered(
-        expected, forms, scored, best, found, r_best, edits, nearest, expected_forms.get(near_key, ""), found in words or kana_key(found) in {kana_key(w) for w in words}
+    whole = found in words or kana_key(found) in {kana_key(w) for w in words}
+    return _Unrendered(expected, forms, scored, best, found, r_best, whole_word=whole)
+
+
+def _written_in(form: str, t_text: str) -> bool:
+    """``form`` is in the translation; a katakana form as a word of its own or the start of a
+    compound (ワシントン州, ワシントンポスト), not with a kana glued before it (タワシントン is a
+    misspelling, not Washington)."""
+    if not KATAKANA_PIECE.fullmatch(form):
+        return form in t_text
+    return re.search(rf"(?<![ァ-ヺ]){re.escape(form)}", t_text) is not None
+
+
+def _accepted(scored: Rendering | None, best_e: float) -> bool:
+    return scored is not None and (
+        _scores_at_least(scored, OK_RENDERING) or (best_e >= OK_CLOSE_GUESS and _scores_at_least(scored, OK_RENDERING_CLOSE))
     )
 
 
-_KATAKANA_WORD_SPLIT = re.compile(r"[・･=＝]")
+_TO_V = {"バ": "ヴァ", "ビ": "ヴィ", "ブ": "ヴ", "ベ": "ヴェ", "ボ": "ヴォ"}
+
+
+def _spelt_otherwise(t_text: str) -> list[str]:
+    """The translation with its katakana spelt the other ways transliterations agree on: without
+    long vowel marks, with ヴ for ブ and back. e2k's model reads the letters, so ワーフィルド and
+    ワーフィールド, モラビエツキ and モラヴィエツキ can score apart though a reader takes them alike."""
+    out = [t_text.replace("ー", "")]
+    if "ヴ" in t_text:
+        out.append(t_text.replace("ヴァ", "バ").replace("ヴィ", "ビ").replace("ヴェ", "ベ").replace("ヴォ", "ボ").replace("ヴ", "ブ"))
+    elif any(k in t_text for k in _TO_V):
+        out.append(re.sub("[バビブベボ]", lambda m: _TO_V[m.group()], t_text))
+    return [o for o in out if o != t_text]
+
+
+_KATAKANA_WORD_SPLIT = re.compile(r"[・･=＝\s]")
 ONE_KANA_MIN_KEY = 3  # names whose phonetic key is shorter are one kana from too many words
 
 
-def _nearest_word(expected: dict[str, str], t_text: str) -> tuple[int, str, str]:
-    """(kana edits, word as written, expected key) for the whole katakana word of ``t_text``
-    closest to one of the ``expected`` phonetic keys (99 when none is within two edits)."""
-    best = (99, "", "")
-    for run in KATAKANA_RUN.findall(t_text):
-        for word in _KATAKANA_WORD_SPLIT.split(run):
-            k = kana_key(word)
-            if len(k) < ONE_KANA_MIN_KEY:
+def _one_kana_off(name: str, words: list[str], expected: dict[str, str], dictionary_keys: set[str], s_text: str | None) -> tuple[str, str] | None:
+    """(word as written, expected key) for a whole katakana word of the translation one kana
+    inserted, changed or dropped from an expected form of ``name``. A consonant voiced or not
+    (ス/ズ) is a variant, not a misspelling; so is another vowel against e2k's guess (ネミック/
+    ニミック), though not against a form the dictionary lists; so is the source's word before the
+    name glued to it (デクラーク for "de Klerk"). Against e2k's guess alone (no dictionary form)
+    the word must not be a word of its own (ドレス is a word, not "Dors" misspelt)."""
+    model = KatakanaModel.shared()
+    for w in words:
+        k = kana_key(w)
+        if len(k) < ONE_KANA_MIN_KEY:
+            continue
+        for e in expected:
+            how = one_kana_apart(e, k) if len(e) >= ONE_KANA_MIN_KEY else None
+            if how is None and len(e) >= ONE_KANA_MIN_COMPOUND and len(k) > len(e) + 1 and w not in model.words:
+                how = _compound_part_off(e, k)  # a compound the dictionary does not know as a whole
+            if how not in ("changed", "vowel", "inserted", "dropped", "edge-inserted", "edge-dropped"):
                 continue
-            for e in expected:
-                if len(e) < ONE_KANA_MIN_KEY or abs(len(e) - len(k)) > 1:
-                    continue
-                d = edit_distance(e, k)
-                if d < best[0]:
-                    best = (d, word, e)
-    return best
+            if how == "vowel" and e not in dictionary_keys:
+                continue  # another vowel than e2k's guess: a variant (Nemic: ネミック, ニミック)
+            if how == "edge-inserted" and k.endswith(e) and _glued_word_before(name, s_text, k[: len(k) - len(e)]):
+                continue  # the word before the name written with it: デクラーク for "de Klerk"
+            if e not in dictionary_keys and w in model.vocabulary:
+                continue  # a word of its own (ドレス), not e2k's guess misspelt
+            return w, e
+    return None
+
+
+ONE_KANA_MIN_COMPOUND = 4  # a shorter name is one kana from the start of too many compounds
+
+
+def _compound_part_off(e: str, k: str) -> str | None:
+    """How the start or the end of a compound word's key (クリスマスツリー) is one kana off the
+    name's key ``e`` inside the part (ヒリスマスツリー: changed); the part's far edge is the
+    compound's seam, so a difference there says nothing."""
+    for n in (len(e) - 1, len(e), len(e) + 1):
+        for part in (k[:n], k[-n:]):
+            how = one_kana_apart(e, part)
+            if how in ("changed", "vowel", "inserted", "dropped"):
+                return how
+    return None
+
+
+# particles that belong to a surname and are written with it in Japanese (デクラーク, ファンゴッホ)
+_NAME_PARTICLES = frozenset("de del della der den di da do dos du van von vom ten ter le la al el bin ibn abu ben mac mc st".split())
+
+
+def _glued_word_before(name: str, s_text: str | None, extra: str) -> bool:
+    """Whether ``extra`` renders the source word just before ``name``: a particle of the name
+    (de Klerk, van Gogh, al-Sisi) or a word that ends like it (New York)."""
+    if not s_text:
+        return False
+    m = re.search(r"\b([A-Za-z]+)[\s-]+" + re.escape(name), s_text)
+    if m is None:
+        return False
+    before = m.group(1)
+    return before.lower() in _NAME_PARTICLES or kana_key(transliterate(before)).endswith(extra)
 
 
 @rule("NAM003", "different-entity", Severity.CRITICAL,

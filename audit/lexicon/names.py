@@ -55,6 +55,79 @@ def kana_key(text: str) -> str:
     return "".join(out)
 
 
+# each kana's consonant (voiced and unvoiced share one: カ/ガ, ハ/バ/パ) by column of _ROWS
+_CONSONANT = {
+    ch: row
+    for row, chars in enumerate(("アイウエオ", "カキクケコガギグゲゴ", "サシスセソザジズゼゾ", "タチツテトダヂヅデド", "ナニヌネノ",
+                                 "ハヒフヘホバビブベボパピプペポ", "マミムメモ", "ヤユヨ", "ラリルレロ", "ワヲ"))
+    for ch in chars
+}
+
+
+_VOICED = frozenset("ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポ")
+
+
+def sound_alike(a: str, b: str) -> str | None:
+    """How two kana a transliteration may write for each other differ: ``"alike"`` (the
+    consonant voiced or not: ス/ズ; i/e or o/u: リー/レー, ソン/スン; ch/j and ts/z: チ/ジ;
+    an h sounded or not: ハ/ア; kh read k or h: カ/ハ; a glide or a vowel: ニャ/ニア) or ``"vowel"`` (one consonant with
+    another vowel: ネ/ニ); None when they are not alike."""
+    if frozenset((a, b)) in _ALIKE_PAIRS:
+        return "alike"
+    ca = _CONSONANT.get(a)
+    va, vb = _VOWEL.get(a), _VOWEL.get(b)
+    if ca is not None and ca == _CONSONANT.get(b):
+        if va == vb:
+            return "alike"
+        if (a in _VOICED) != (b in _VOICED):
+            return None
+        return "alike" if frozenset((va, vb)) in _LOOSE_VOWELS else "vowel"
+    if va is not None and va == vb and {_CONSONANT.get(a), _CONSONANT.get(b)} in ({0, 5}, {1, 5}):
+        return "alike"  # an h sounded or silent (ベルハラ, ベルアラ); kh and ch read k or h (ミハイル, ミカイル)
+    return None
+
+
+_LOOSE_VOWELS = frozenset({frozenset("ie"), frozenset("ou")})
+_ALIKE_PAIRS = frozenset(
+    frozenset(p) for p in ("ジヂ", "ジチ", "ヂチ", "ズヅ", "ズツ", "ヅツ", "アヤ", "ウユ", "オヨ")
+)
+
+
+_LOOSE_ENDINGS = frozenset("スズドト")
+
+
+def one_kana_apart(a: str, b: str) -> str | None:
+    """How two phonetic keys differ when they differ by one kana: ``"alike"`` (a consonant
+    voiced or not, an -ng-'s グ or an r's ル, a final s, z, d or t), ``"vowel"`` (one consonant
+    with another vowel: ネミック/ニミック, a variant of a guess, a misspelling of a known form),
+    ``"edge-inserted"`` or ``"edge-dropped"`` (a kana more or less at either end: a compound such
+    as デクラーク, or a misspelling), ``"changed"``, ``"inserted"`` or ``"dropped"`` (inside the
+    word, ``b`` against ``a``); None when they are equal or further apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return None
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) != 1:
+            return None
+        return sound_alike(a[diff[0]], b[diff[0]]) or "changed"
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    for i in range(len(long_)):
+        if long_[:i] + long_[i + 1 :] == short:
+            c, after = long_[i], long_[i + 1 : i + 2]
+            if (
+                (i == len(long_) - 1 and c in _LOOSE_ENDINGS)  # a final s, z, d or t: ブック/ブックス, ランド/ラン
+                or c == "ル"  # an r sounded or not: ハフタル/ハフター, ジョルジ/ジョージ
+                or c == "ワ" and _VOWEL.get(long_[i - 1 : i]) in ("o", "u")  # a w glide: ゴゴワイ/ゴゴイ
+                or c == "グ" and long_[i - 1 : i] == "ン"  # English -ng- with or without グ: ハリングトン
+                or c == "ン" and after and _CONSONANT.get(after) in (4, 6)  # a doubled n or m: アンナ/アナ, エンマ/エマ
+            ):
+                return "alike"
+            if i == 0 or i == len(long_) - 1:
+                return "edge-inserted" if len(b) > len(a) else "edge-dropped"
+            return "inserted" if len(b) > len(a) else "dropped"
+    return None
+
+
 def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
