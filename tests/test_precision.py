@@ -144,3 +144,24 @@ def test_a_smiley_or_a_quote_the_source_leaves_open_is_not_an_unmatched_bracket(
 def test_mixed_widths_are_one_finding_per_document():
     [found] = target_findings("病院で８３時間待った。４人に１人が待った。30台の救急車と25人の医師と12の病棟。", "CON003")
     assert found.evidence["places"] == 3 and "3 place(s)" in found.message
+
+
+@pytest.mark.parametrize(
+    "ja",
+    [
+        "代表団は昨日午後、首都でハリングトン大臣と長時間にわたって会談した。",  # -ng- written with グ
+        "代表団は昨日午後、首都でハーリントン大臣と長時間にわたって会談した。",  # a long vowel
+    ],
+)
+def test_variants_a_translator_accepts_are_not_one_kana_off(ja):
+    en = "The delegation met Minister Harrington in the capital yesterday afternoon."
+    assert not [f for f in pair_findings([en], [ja], "NAM001") if "one kana" in f.message]
+
+
+def test_a_misspelt_name_inside_a_compound_and_a_surname_particle():
+    en = "This year's trend for a second Christmas tree in the bedroom sends sales of small spruces up."
+    off = pair_findings([en], ["寝室に２本目のクリツマスツリーが今年のトレンドで、小さめのトウヒの売上が上昇している。"], "NAM001")
+    assert len(off) == 1 and "one kana off" in off[0].message
+    # de Klerk written デクラーク: the particle glued to the surname, not a kana too many
+    assert not pair_findings(["Tributes were paid to De Klerk at the church service on Sunday morning."],
+                             ["日曜日の朝、教会の礼拝でデクラーク氏に追悼の言葉が捧げられた。"], "NAM001")

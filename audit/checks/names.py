@@ -23,6 +23,7 @@ from audit.lexicon.names import (
     read_alike,
     rendering,
     similarity,
+    spelling_allows,
     to_katakana,
     transliterate,
 )
@@ -376,11 +377,12 @@ ONE_KANA_MIN_KEY = 3  # names whose phonetic key is shorter are one kana from to
 
 def _one_kana_off(name: str, words: list[str], expected: dict[str, str], dictionary_keys: set[str], s_text: str | None) -> tuple[str, str] | None:
     """(word as written, expected key) for a whole katakana word of the translation one kana
-    inserted, changed or dropped from an expected form of ``name``. A consonant voiced or not
-    (ス/ズ) is a variant, not a misspelling; so is another vowel against e2k's guess (ネミック/
-    ニミック), though not against a form the dictionary lists; so is the source's word before the
-    name glued to it (デクラーク for "de Klerk"). Against e2k's guess alone (no dictionary form)
-    the word must not be a word of its own (ドレス is a word, not "Dors" misspelt)."""
+    inserted, changed or dropped from an expected form of ``name``. What transliterations vary
+    on is a variant, not a misspelling (``one_kana_apart``: a consonant voiced or not, another
+    vowel, th as s or t...); so is the source's particle before the name glued to it
+    (デクラーク for "de Klerk"). Against e2k's guess alone (no dictionary form)
+    the word must not be a word of its own (ドレス is a word, not "Dors" misspelt) and must be
+    one e2k's model finds unlikely: the guess is itself a guess (バトルテッチ for Battletech)."""
     model = KatakanaModel.shared()
     for w in words:
         k = kana_key(w)
@@ -388,16 +390,22 @@ def _one_kana_off(name: str, words: list[str], expected: dict[str, str], diction
             continue
         for e in expected:
             how = one_kana_apart(e, k) if len(e) >= ONE_KANA_MIN_KEY else None
-            if how is None and len(e) >= ONE_KANA_MIN_COMPOUND and len(k) > len(e) + 1 and w not in model.words:
-                how = _compound_part_off(e, k)  # a compound the dictionary does not know as a whole
+            if how is None and e in dictionary_keys and len(e) >= ONE_KANA_MIN_COMPOUND and len(k) > len(e) + 1 and w not in model.words:
+                how = _compound_part_off(e, w)  # a compound the dictionary does not know as a whole
+            if how is not None and how.startswith("alike:"):
+                how = "alike" if spelling_allows(how, name) else "changed"
             if how not in ("changed", "vowel", "inserted", "dropped", "edge-inserted", "edge-dropped"):
                 continue
-            if how == "vowel" and e not in dictionary_keys:
-                continue  # another vowel than e2k's guess: a variant (Nemic: ネミック, ニミック)
             if how == "edge-inserted" and k.endswith(e) and _glued_word_before(name, s_text, k[: len(k) - len(e)]):
                 continue  # the word before the name written with it: デクラーク for "de Klerk"
-            if e not in dictionary_keys and w in model.vocabulary:
-                continue  # a word of its own (ドレス), not e2k's guess misspelt
+            if how == "vowel":
+                continue  # another vowel (セインズベリー, セインズブリー): as often a variant as a slip
+            if e not in dictionary_keys:
+                if w in model.vocabulary:
+                    continue  # a word of its own (ドレス), or another vowel: not e2k's guess misspelt
+                scored = rendering(name, w, e)
+                if scored is None or _scores_at_least(scored, OK_RENDERING):
+                    continue  # e2k's guess is a guess: the word must also be one its model finds unlikely
             return w, e
     return None
 
@@ -405,16 +413,31 @@ def _one_kana_off(name: str, words: list[str], expected: dict[str, str], diction
 ONE_KANA_MIN_COMPOUND = 4  # a shorter name is one kana from the start of too many compounds
 
 
-def _compound_part_off(e: str, k: str) -> str | None:
-    """How the start or the end of a compound word's key (クリスマスツリー) is one kana off the
-    name's key ``e`` inside the part (ヒリスマスツリー: changed); the part's far edge is the
-    compound's seam, so a difference there says nothing."""
-    for n in (len(e) - 1, len(e), len(e) + 1):
-        for part in (k[:n], k[-n:]):
-            how = one_kana_apart(e, part)
-            if how in ("changed", "vowel", "inserted", "dropped"):
-                return how
-    return None
+def _compound_part_off(e: str, word: str) -> str | None:
+    """How the first or last part of a compound word the dictionary does not know as a whole
+    (ヒリスマスツリー) is one kana off the name's key ``e`` inside that part (changed, inserted or
+    dropped); the part's inner edge is the compound's seam, so a difference there says nothing,
+    and a part written exactly as the name means the name is there (サウスウェールズ)."""
+    found = None
+    for j in range(2, len(word) - 1):
+        for part, first in ((word[:j], True), (word[j:], False)):
+            k = kana_key(part)
+            if k == e:
+                return None
+            how = one_kana_apart(e, k)
+            if how in ("changed", "vowel", "inserted", "dropped") or (how or "").startswith("alike:"):
+                found = found or how
+            elif how in ("edge-inserted", "edge-dropped") and _at_outer_edge(e, k, first):
+                found = found or how  # at the compound's start or end, not at its seam
+    return found
+
+
+def _at_outer_edge(e: str, k: str, first: bool) -> bool:
+    """Whether ``k`` differs from ``e`` by a kana at the compound's outer edge: the start of its
+    first part, or the end of its last."""
+    if first:
+        return k[1:] == e or e[1:] == k
+    return k[:-1] == e or e[:-1] == k
 
 
 # particles that belong to a surname and are written with it in Japanese (デクラーク, ファンゴッホ)

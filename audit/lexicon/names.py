@@ -67,10 +67,21 @@ _CONSONANT = {
 _VOICED = frozenset("ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポ")
 
 
+def spelling_allows(how: str | None, name: str) -> bool:
+    """Whether a ``"alike:LETTERS"`` difference is explained by letters the name has (``"alike:th"``
+    by the th of Matheson); plain ``"alike"`` always is."""
+    if how is None or not how.startswith("alike"):
+        return False
+    _, _, letters = how.partition(":")
+    low = name.lower()
+    return not letters or letters in low or (letters == "kh" and "ch" in low)
+
+
 def sound_alike(a: str, b: str) -> str | None:
     """How two kana a transliteration may write for each other differ: ``"alike"`` (the
     consonant voiced or not: ス/ズ; i/e or o/u: リー/レー, ソン/スン; ch/j and ts/z: チ/ジ;
-    an h sounded or not: ハ/ア; kh read k or h: カ/ハ; a glide or a vowel: ニャ/ニア) or ``"vowel"`` (one consonant with
+    an h sounded or not: ハ/ア; kh read k or h: カ/ハ; th read s or t: セ/テ; a glide or a
+    vowel: ニャ/ニア) or ``"vowel"`` (one consonant with
     another vowel: ネ/ニ); None when they are not alike."""
     if frozenset((a, b)) in _ALIKE_PAIRS:
         return "alike"
@@ -82,9 +93,15 @@ def sound_alike(a: str, b: str) -> str | None:
         if (a in _VOICED) != (b in _VOICED):
             return None
         return "alike" if frozenset((va, vb)) in _LOOSE_VOWELS else "vowel"
-    if va is not None and va == vb and {_CONSONANT.get(a), _CONSONANT.get(b)} in ({0, 5}, {1, 5}):
-        return "alike"  # an h sounded or silent (ベルハラ, ベルアラ); kh and ch read k or h (ミハイル, ミカイル)
+    if va is not None and va == vb:
+        # letters read two ways, when the name has them (the caller checks): an h sounded or
+        # silent (ベルハラ, ベルアラ), kh or ch read k or h (ミハイル, ミカイル), th read s or t
+        # (マセソン, マテソン)
+        return _SPELLING_ALIKE.get(frozenset((_CONSONANT.get(a), _CONSONANT.get(b))))
     return None
+
+
+_SPELLING_ALIKE = {frozenset((0, 5)): "alike:h", frozenset((1, 5)): "alike:kh", frozenset((2, 3)): "alike:th"}
 
 
 _LOOSE_VOWELS = frozenset({frozenset("ie"), frozenset("ou")})
@@ -115,7 +132,8 @@ def one_kana_apart(a: str, b: str) -> str | None:
         if long_[:i] + long_[i + 1 :] == short:
             c, after = long_[i], long_[i + 1 : i + 2]
             if (
-                (i == len(long_) - 1 and c in _LOOSE_ENDINGS)  # a final s, z, d or t: ブック/ブックス, ランド/ラン
+                c in (after, long_[i - 1 : i])  # a letter doubled or not: タゲススピーゲル (ss)
+                or (i == len(long_) - 1 and c in _LOOSE_ENDINGS)  # a final s, z, d or t: ブック/ブックス, ランド/ラン
                 or c == "ル"  # an r sounded or not: ハフタル/ハフター, ジョルジ/ジョージ
                 or c == "ワ" and _VOWEL.get(long_[i - 1 : i]) in ("o", "u")  # a w glide: ゴゴワイ/ゴゴイ
                 or c == "グ" and long_[i - 1 : i] == "ン"  # English -ng- with or without グ: ハリングトン
