@@ -2,9 +2,9 @@
 
 A rule says *what* it found; how often a bilingual reviewer agrees depends on the rule, on how
 strong its evidence is and on where it fires. ``confidence`` is the probability that a
-professional annotator marks an error where the finding points (on its span, or anywhere in its
-pair when the finding is about the whole pair), estimated by a logistic model fitted on human
-error annotations of real machine translation (WMT24 English→Japanese, ESA protocol). The model
+professional annotator marks an error in the aligned pair the finding sits in (the unit a
+reviewer judges and fixes), estimated by a logistic model fitted on human error annotations of
+real machine translation (WMT24 English→Japanese, ESA protocol, where a pair is a paragraph). The model
 and its provenance (data, split, date, held-out calibration error) ship as data in
 ``audit/data/confidence.json``; ``benchmarks/esa_calibrate.py`` refits it.
 
@@ -43,7 +43,9 @@ from audit.model import Bead, Document, Finding
 JA_PER_EN_CHAR = math.exp(LOG_RATIO_MEAN)
 XSIM_NORMAL = 0.6  # below this a pair's cross-lingual similarity counts as a shortfall
 
-FINDING_FEATURES = ("severity_major", "severity_critical", "whole_pair", "log_length", "other_codes", "length_z", "xsim_shortfall")
+FINDING_FEATURES = (
+    "severity_major", "severity_critical", "whole_pair", "log_length", "other_codes", "length_z", "xsim_shortfall", "source_mode",
+)  # fmt: skip
 RISK_FEATURES = ("evidence", "log_length", "length_z", "xsim_shortfall", "source_mode")
 
 
@@ -86,7 +88,7 @@ def finding_features(code: str, severity: str, whole_pair: bool, pair: Pair) -> 
         "severity_critical": float(severity == "critical"),
         "whole_pair": float(whole_pair),
         "other_codes": float(min(3, len(pair.codes - {code}))),
-        **pair.common(),
+        **pair.risk_features(),
     }
 
 
@@ -103,7 +105,7 @@ class Model:
     weights: Mapping[str, float]
     families: Mapping[str, float]
     codes: Mapping[str, float]
-    default_threshold: float
+    thresholds: Mapping[str, float]  # the default min-confidence per mode ("source", "target-only")
     risk_intercept: float
     risk_weights: Mapping[str, float]
     provenance: Mapping[str, Any] = field(default_factory=dict)
@@ -125,6 +127,10 @@ class Model:
     def signature(self) -> str:
         return f"confidence:{self.version}"
 
+    def default_threshold(self, mode: str = "source") -> float:
+        """The min-confidence a report of this mode lists findings at unless told otherwise."""
+        return float(self.thresholds.get(mode, max(self.thresholds.values(), default=0.0)))
+
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Model:
         return cls(
@@ -133,7 +139,9 @@ class Model:
             weights=dict(d["weights"]),
             families=dict(d["families"]),
             codes=dict(d["codes"]),
-            default_threshold=float(d["default_threshold"]),
+            thresholds={k: float(v) for k, v in d["default_threshold"].items()}
+            if isinstance(d["default_threshold"], Mapping)
+            else {"source": float(d["default_threshold"]), "target-only": float(d["default_threshold"])},
             risk_intercept=float(d["risk"]["intercept"]),
             risk_weights=dict(d["risk"]["weights"]),
             provenance=dict(d.get("provenance", {})),
@@ -290,7 +298,8 @@ def apply(
     from audit.scores import N_BOOTSTRAP, SEED, Metric, score_with_interval
 
     model = model or shipped()
-    threshold = model.default_threshold if min_confidence is None else min_confidence
+    mode = "source" if source is not None else "target-only"
+    threshold = model.default_threshold(mode) if min_confidence is None else min_confidence
     judged = [f for f in findings if f.code not in EXEMPT]
     scored = score(judged, target, source, alignment, pair_scores, model)
     if source is not None and alignment:

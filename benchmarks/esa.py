@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "wmt24-esa" / "en-ja"
 SPLIT_SALT = "esa-split/1"
 REFERENCE = "refA"
+LOWEST_BAND = 34  # ESA scores below this: "no meaning preserved" to "some meaning preserved"
 
 
 def split_of(doc: str) -> str:
@@ -54,6 +55,14 @@ class Judgement:
     @property
     def clean(self) -> bool:
         return not self.errors
+
+    @property
+    def wrong(self) -> bool:
+        """Marked with an error, or scored in ESA's lowest band (0-33: little or no meaning kept)
+        with no span: an annotator who gave a refusal, a copied source or a model's commentary
+        0 and marked nothing still judged it wrong. The calibration learns from this; the
+        report's "error-free" stays what the annotators marked (no span)."""
+        return not self.clean or self.score < LOWEST_BAND
 
     @property
     def major(self) -> bool:
@@ -101,6 +110,9 @@ def _audit_one(args: tuple[dict[str, Any], dict[str, Any]]) -> tuple[tuple[str, 
     from audit.pipeline import AuditRequest, run_audit
 
     lines = doc["lines"]
+    settings = dict(settings)
+    if settings.pop("mode", "source") == "target-only":
+        return _audit_target_only(doc, settings)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "doc.jsonl")
         with open(path, "w", encoding="utf-8") as fh:
@@ -154,8 +166,52 @@ def _audit_one(args: tuple[dict[str, Any], dict[str, Any]]) -> tuple[tuple[str, 
     return (doc["doc"], doc["system"]), out
 
 
+def _audit_target_only(doc: dict[str, Any], settings: dict[str, Any]) -> tuple[tuple[str, str], dict[int, Paragraph]]:
+    """The translation alone, paragraphs separated by blank lines (a line break inside a
+    paragraph becomes a space, so that offsets into the annotated text still hold)."""
+    from audit.confidence import features_of
+    from audit.config import Config
+    from audit.errors import AuditError
+    from audit.pipeline import AuditRequest, run_audit
+
+    lines = doc["lines"]
+    texts = [ln["target"].replace("\r", " ").replace("\n", " ") for ln in lines]
+    starts, offset = [], 0
+    for t in texts:
+        starts.append(offset)
+        offset += len(t) + 2
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "doc.txt")
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write("\n\n".join(texts))
+        cfg = Config(**{"backtranslate": "none", "min_confidence": 0.0, **settings})
+        try:
+            report = run_audit(AuditRequest(target=path, config=cfg, use_cache=False))
+        except AuditError as exc:
+            return (doc["doc"], doc["system"]), {-1: Paragraph(findings=[{"code": "REFUSED", "message": str(exc)}])}
+    out: dict[int, Paragraph] = {int(ln["line"]): Paragraph() for ln in lines}
+    rows, pairs = features_of(report.findings, report.target, None, (), ())
+    import bisect
+
+    for f, (_, x) in zip(report.findings, rows, strict=True):
+        if f.target is None:
+            continue
+        k = bisect.bisect_right(starts, f.target.start) - 1
+        d = f.to_dict()
+        d["features"] = x
+        d["start"], d["end"] = f.target.start - starts[k], f.target.end - starts[k]
+        out[int(lines[k]["line"])].findings.append(d)
+    for k, ln in enumerate(lines):
+        seg = report.target.segment_at(starts[k])
+        where = next((i for i, p in enumerate(pairs) if p.start <= starts[k] < p.end + 2), None) if seg else None
+        if where is not None:
+            out[int(ln["line"])].pair = pairs[where].risk_features()
+    return (doc["doc"], doc["system"]), out
+
+
 def audit_all(docs: Iterable[dict[str, Any]], jobs: int | None = None, settings: dict[str, Any] | None = None) -> Iterator[tuple[tuple[str, str], dict[int, Paragraph]]]:
-    """Audit each (document, system) in source mode; results in input order."""
+    """Audit each (document, system), in source mode unless ``settings`` says
+    ``{"mode": "target-only"}``; results in input order."""
     items = [(d, settings or {}) for d in docs]
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:

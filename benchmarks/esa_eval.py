@@ -158,7 +158,7 @@ def main() -> int:
         print("  refused:", k, results[k][-1].findings[0]["message"][:160])
     from audit.confidence import shipped
 
-    min_conf = shipped().default_threshold if args.min_confidence is None else args.min_confidence
+    min_conf = shipped().default_threshold("source") if args.min_confidence is None else args.min_confidence
     print(f"findings counted at confidence >= {min_conf} (model {shipped().signature()})")
 
     def para(j: esa.Judgement) -> esa.Paragraph | None:

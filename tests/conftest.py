@@ -44,6 +44,9 @@ def _private_homes(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("HF_HUB_CACHE", str(home / "hf" / "hub"))
     for var in ("AUDIT_BACKTRANSLATE", "AUDIT_COMET", "AUDIT_EMBEDDER", "AUDIT_ALLOW_DOWNLOADS"):
         monkeypatch.delenv(var, raising=False)
+    # Rule tests judge every finding a rule makes; the confidence threshold that reports list
+    # findings at is tested on its own (tests/test_confidence.py unsets this).
+    monkeypatch.setenv("AUDIT_MIN_CONFIDENCE", "0")
     return home
 
 

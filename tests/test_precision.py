@@ -165,3 +165,10 @@ def test_a_misspelt_name_inside_a_compound_and_a_surname_particle():
     # de Klerk written デクラーク: the particle glued to the surname, not a kana too many
     assert not pair_findings(["Tributes were paid to De Klerk at the church service on Sunday morning."],
                              ["日曜日の朝、教会の礼拝でデクラーク氏に追悼の言葉が捧げられた。"], "NAM001")
+
+
+def test_a_space_between_two_sentences_is_subtitle_style_not_fragments():
+    assert not target_findings("アルバムをリリースしました カルラムが今日のゲストです", "GRB001")
+    assert not target_findings("そうですね 本当にそうですか？", "GRB001")
+    # a paragraph that ends its sentences with 。 does not separate them with spaces
+    assert target_findings("政府は報告書を発行した イノベーションを阻害する規制を見直す。", "GRB001")

@@ -68,17 +68,28 @@ def stray_fragments(ctx: Context) -> Iterator[Hit]:
 
     Spaces Japanese writers put on purpose are left alone: after a closing quote or bracket
     (``「全車前進せよ」 指揮官は…``: the quote ended a sentence the segmenter kept whole),
-    between two dates, times or amounts (``1月14日 午後10時26分``), and after a name or handle
-    that opens a post (``@user36さん 投稿していただいた…``).
+    between two dates, times or amounts (``1月14日 午後10時26分``), after a name or handle that
+    opens a post (``@user36さん 投稿していただいた…``), and, in a paragraph that never writes
+    。, between two sentences as transcripts and subtitles write them (``リリースしました
+    カルラムが今日のゲストです``: the words before the space end a sentence). Web pages
+    translated piece by piece end their pieces with 。 elsewhere, so their stitched clauses
+    (``…を発行した イノベーションを阻害…``) are still reported.
     """
+    no_stops: dict[int, bool] = {}  # paragraphs that never write 。: spaces are their sentence breaks
+    for seg in ctx.target.segments:
+        no_stops[seg.paragraph] = no_stops.get(seg.paragraph, True) and "。" not in seg.text
     for seg in _ja_segments(ctx):
         gaps = []
         for m in _GAP.finditer(seg.text):
             a, b = m.start(), m.end()
-            if seg.text[a - 1] in "・」』）" or (is_katakana(seg.text[a - 1]) and is_katakana(seg.text[b])):
+            if seg.text[a - 1] == "・" or (is_katakana(seg.text[a - 1]) and is_katakana(seg.text[b])):
                 continue
+            if seg.text[a - 1] in "」』）" and not _continues(ctx, seg.text[b:]):
+                continue  # a quote or bracket that ends a sentence; not one the next words hang on (」 より…)
             if (_NUMERIC_BEFORE.search(seg.text[:a]) and _NUMERIC_AFTER.match(seg.text[b:])) or _ADDRESSEE.fullmatch(seg.text[:a]):
                 continue
+            if no_stops.get(seg.paragraph) and _sentence_ends_before(ctx, seg.text, a):
+                continue  # a space between two sentences, as transcripts and subtitles write them
             if _straddles(ctx, seg.text, a, b) or _ENUMERATOR.fullmatch(seg.text[:a]):
                 continue  # a broken word (GRB003), or a list number (1） 返品先は…)
             gaps.append((a, b))
@@ -93,6 +104,23 @@ def stray_fragments(ctx: Context) -> Iterator[Hit]:
             suggestion="rewrite the sentence as one clause from the source meaning",
             severity=Severity.MAJOR if len(gaps) >= 2 else Severity.MINOR,
         )
+
+
+def _continues(ctx: Context, after: str) -> bool:
+    """Whether the words after a gap hang on what came before: they open with a particle or an
+    auxiliary (より, と, です), which no sentence starts with."""
+    toks = [t for t in ctx.tokenizer.tokenize(after[:12]) if t.pos[0] != "空白"]
+    return bool(toks) and toks[0].pos[0] in ("助詞", "助動詞")
+
+
+def _sentence_ends_before(ctx: Context, text: str, gap: int) -> bool:
+    """Whether the words before a gap end a sentence: a predicate in its final form (した, です)
+    or a sentence-final particle (ね, か). Transcripts and subtitles separate sentences so."""
+    toks = [t for t in ctx.tokenizer.tokenize(text[max(0, gap - 12) : gap]) if t.pos[0] != "空白"]
+    if not toks:
+        return False
+    last = toks[-1]
+    return last.pos[1] == "終助詞" or (last.pos[0] in ("動詞", "助動詞", "形容詞") and last.pos[5].startswith("終止形"))
 
 
 def _snap(ctx: Context, text: str, lo: int, hi: int, words: int = 3) -> tuple[int, int]:
