@@ -106,6 +106,8 @@ def confidence(f: dict[str, Any]) -> float:
 def counted(p: esa.Paragraph | None, min_conf: float) -> list[dict[str, Any]]:
     if p is None:
         return []
+    if min_conf <= 0:
+        return list(p.findings)  # every finding (audits made before findings carried features too)
     return [f for f in p.findings if "features" in f and confidence(f) >= min_conf]
 
 

@@ -93,11 +93,12 @@ def sound_alike(a: str, b: str) -> str | None:
         if (a in _VOICED) != (b in _VOICED):
             return None
         return "alike" if frozenset((va, vb)) in _LOOSE_VOWELS else "vowel"
-    if va is not None and va == vb:
+    cb = _CONSONANT.get(b)
+    if va is not None and va == vb and ca is not None and cb is not None:
         # letters read two ways, when the name has them (the caller checks): an h sounded or
         # silent (ベルハラ, ベルアラ), kh or ch read k or h (ミハイル, ミカイル), th read s or t
         # (マセソン, マテソン)
-        return _SPELLING_ALIKE.get(frozenset((_CONSONANT.get(a), _CONSONANT.get(b))))
+        return _SPELLING_ALIKE.get(frozenset((ca, cb)))
     return None
 
 

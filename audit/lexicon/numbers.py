@@ -184,9 +184,9 @@ def english_quantities(text: str) -> list[Quantity]:
     for m in _MILITARY.finditer(text):
         h, mnt = float(m.group(1)), float(m.group(2))
         k = next((i for i, q in enumerate(out) if q.start == m.start() and not q.soft), None)
-        ways = [(h, mnt)] if mnt else [(h,)]
+        ways: list[tuple[float, ...]] = [(h, mnt) if mnt else (h,)]
         if h > 12:
-            ways += [(h - 12, mnt)] if mnt else [(h - 12,)]
+            ways.append((h - 12, mnt) if mnt else (h - 12,))
         q = Quantity(h * 100 + mnt, m.start(), m.end(), m.group(), parts=ways[0], alternatives=tuple(ways[1:]))
         if k is not None:
             out[k] = q
