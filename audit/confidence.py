@@ -46,7 +46,7 @@ XSIM_NORMAL = 0.6  # below this a pair's cross-lingual similarity counts as a sh
 FINDING_FEATURES = (
     "severity_major", "severity_critical", "whole_pair", "log_length", "other_codes", "length_z", "xsim_shortfall", "source_mode",
 )  # fmt: skip
-RISK_FEATURES = ("evidence", "log_length", "length_z", "xsim_shortfall", "source_mode")
+RISK_FEATURES = ("evidence", "log_length", "length_z", "xsim_gap", "source_mode")
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,11 @@ class Pair:
         return (math.log(self.target_chars / self.source_chars) - LOG_RATIO_MEAN) / LOG_RATIO_SD
 
     def risk_features(self) -> dict[str, float]:
-        return {**self.common(), "source_mode": float(self.source_chars is not None)}
+        """The pair's features for the risk model (and, but for ``xsim_gap``, for findings):
+        ``xsim_gap`` is 1 - xsim, its whole range, where findings see only a shortfall below
+        the norm; 0 target-only, where ``source_mode`` carries the difference."""
+        gap = 1.0 - self.xsim if self.xsim is not None else 0.0
+        return {**self.common(), "source_mode": float(self.source_chars is not None), "xsim_gap": gap}
 
     def common(self) -> dict[str, float]:
         return {
@@ -88,7 +92,8 @@ def finding_features(code: str, severity: str, whole_pair: bool, pair: Pair) -> 
         "severity_critical": float(severity == "critical"),
         "whole_pair": float(whole_pair),
         "other_codes": float(min(3, len(pair.codes - {code}))),
-        **pair.risk_features(),
+        **pair.common(),
+        "source_mode": float(pair.source_chars is not None),
     }
 
 
