@@ -72,3 +72,15 @@ def test_bilingual_plus_source_is_a_usage_error(cli, tmp_path):
     p.write_text(TSV, encoding="utf-8")
     r = cli("check", p, "--source", p)
     assert r.code == 2 and "drop --source" in r.err
+
+
+def test_a_lone_surrogate_escape_in_jsonl_is_refused_in_one_line(cli, tmp_path):
+    # legal JSON, not text: half of a UTF-16 surrogate pair escaped on its own
+    bad = tmp_path / "units.jsonl"
+    bad.write_text('{"source": "Hello \\ud854 there.", "target": "\\u3053\\u3093\\u306b\\u3061\\u306f\\ud854\\u3002"}\n', encoding="utf-8")
+    r = cli("check", bad)
+    assert r.code == 2 and "lone surrogate" in r.err and "line 1" in r.err and len(r.err.strip().splitlines()) == 1
+    # both halves make one character: audited
+    good = tmp_path / "pair.jsonl"
+    good.write_text('{"source": "Hello \\ud854\\udc00 there.", "target": "\\u3053\\u3093\\u306b\\u3061\\u306f\\ud854\\udc00\\u3002"}\n', encoding="utf-8")
+    assert cli("check", good).code == 0

@@ -938,6 +938,12 @@ def number_mismatch(ctx: Context) -> Iterator[Hit]:
     after normalising both sides: $2.9 billion = 29億ドル, 15% = 15％, April 10 = 4月10日,
     3割 = 30%, 令和6年 = 2024. A value off by a power of ten (2.9億 for $2.9 billion, a
     billion ↔ 億 slip) is critical; a changed or missing value is major; an added one minor.
+
+    Numbers are read as a translator writes them: a military time (0500 → 午前5時), a short
+    decade ('00s → 2000年代), a share in words (four in ten → 40%, a fifth → 20%), "a few" as
+    ２、３, 24/7 as 24時間365日, 1億1千万 as 110 million, a number kept glued to Latin letters
+    (2000M), and digits that the source writes inside a name or a code (pico-8 → ピコ8) are
+    rendered, not added.
     """
     assert ctx.source is not None
     for _bead, src, tgt in _pairs(ctx):

@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,8 +146,21 @@ def _read_jsonl(text: str, path: str) -> list[Unit]:
         tgt = obj.get("target", obj.get("tgt", obj.get("mt")))
         if not isinstance(src, str) or not isinstance(tgt, str):
             raise InputError(f"line {lineno}: 'source' and 'target' must be strings", path=path)
+        for side, text in (("source", src), ("target", tgt)):
+            bad = _SURROGATE.search(text)
+            if bad:
+                raise InputError(
+                    f"line {lineno}: the {side} holds a lone surrogate (\\u{ord(bad.group()):04x}), an escape of half a character, "
+                    "not text",
+                    path=path,
+                    hint="write the character itself, or both halves of its surrogate pair",
+                )
         units.append(Unit(str(obj.get("id", lineno)), src, tgt))
     return units
+
+
+# JSON may escape half of a UTF-16 surrogate pair ("\ud854") on its own: legal JSON, not text
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _refuse_unsafe_xml(data: bytes, path: str) -> None:
