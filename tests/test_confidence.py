@@ -130,6 +130,8 @@ def test_every_format_shows_the_confidence_and_the_report_what_it_held_back(cli,
     assert rows and all(0 <= float(r["confidence"]) <= 1 for r in rows)
     html = cli(*args, "--format", "html", "--min-confidence", "0").out
     assert 'class="conf"' in html
+    junit = cli(*args, "--format", "junit", "--min-confidence", "0").out
+    assert f"confidence {full['findings'][0]['confidence']:.0%}" in junit
 
 
 def test_gates_and_counts_see_only_the_listed_findings(cli, tmp_path):

@@ -42,7 +42,7 @@ def render_junit(report: Report) -> str:
         cases += 1
         failures += 1
         fail = ET.SubElement(case, "failure", message=_x(f.message), type=f.severity.value)
-        body = [f"{f.code} ({f.severity.value}): {f.message}"]
+        body = [f"{f.code} ({f.severity.value}" + (f", confidence {f.confidence:.0%}" if f.confidence is not None else "") + f"): {f.message}"]
         if f.target is not None:
             body.append(f"translation: {f.target.text}")
         if f.source is not None:
