@@ -172,3 +172,9 @@ def test_a_space_between_two_sentences_is_subtitle_style_not_fragments():
     assert not target_findings("そうですね 本当にそうですか？", "GRB001")
     # a paragraph that ends its sentences with 。 does not separate them with spaces
     assert target_findings("政府は報告書を発行した イノベーションを阻害する規制を見直す。", "GRB001")
+
+
+def test_two_handles_run_together_are_not_an_email_address():
+    en = "@user29@user30.engineer oh god, people actually use that outside of class???"
+    assert not pair_findings([en], ["@user29 @user30.engineer おやおや、授業以外で実際に使う人がいるんですか???"], "ACR003")
+    assert pair_findings(["Write to jo@example.com today."], ["今日jo@exampel.comに書いてください。"], "ACR003")

@@ -1345,11 +1345,11 @@ def _altered(token: str, t_text: str, s_text: str) -> tuple[int, int] | None:
 # string it belongs to.
 _VERBATIM = re.compile(
     r"(?P<url>(?:https?://|www\.)[^\s<>\"'「」（）()]*[^\s<>\"'「」（）().,;:!?、。])"
-    r"|(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,})"
+    r"|(?P<email>(?<![@\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,})"  # not @a@b.c: two handles run together
     r"|(?P<placeholder>#[A-Z][A-Z0-9_]*#|\{\{\s*[\w.]+\s*\}\}|\{[\w.]*\}|\$\{\w+\}|%\(\w+\)[sdif]|(?<![\w%])%\d+\$[sdif]"
     r"|(?<![\w%])%[sd@](?![\w])|</?[a-z][a-z0-9]*(?:\s[^<>]*)?/?>)"
     r"|(?P<domain>(?<![\w.@/-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|int|io|info|jp|co\.jp|co\.uk|uk|de|fr|eu|ai|app|dev)\b(?![.\w-]*[\w-]))"
-    r"|(?P<handle>(?<![\w@.])@[A-Za-z0-9_]{2,30}(?![\w@]))"
+    r"|(?P<handle>(?<![\w.])@[A-Za-z0-9_]{2,30}(?![\w]))"
 )
 
 
