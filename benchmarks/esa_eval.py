@@ -21,7 +21,7 @@ A finding counts when its confidence reaches the report's default threshold (as 
 lists them); ``--min-confidence 0`` counts every finding. ``--show CODE`` prints that code's
 findings on error-free paragraphs, ``--missed`` paragraphs with a major error and no finding, to
 read them; ``--save``/``--load`` keep the audits in a pickle so that reporting options can be
-tried without auditing again.
+tried without auditing again; ``--json FILE`` writes the figures for documentation.
 
 Run: ``python benchmarks/esa_eval.py [--split heldout|tune|all]`` (in ``nox -s evaluate``); skips
 when the data is absent.
@@ -30,6 +30,7 @@ when the data is absent.
 from __future__ import annotations
 
 import argparse
+import json
 import pickle
 import random
 import statistics
@@ -142,6 +143,7 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--save", type=Path, help="keep the audits in this pickle")
     ap.add_argument("--load", type=Path, help="read the audits from this pickle instead of auditing")
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file (for documentation generated from results)")
     args = ap.parse_args()
     if not esa.available():
         print(f"skipped: {esa.DATA} not found")
@@ -179,6 +181,8 @@ def main() -> int:
     print(f"| flagged paragraphs with a human-marked error (precision; base rate {100 * len(erroneous) / len(rows):.0f}%) | {pct(tp, n_flag)} |")
     print(f"| paragraphs with a major error flagged | {pct(sum(flagged[id(j)] for j in major), len(major))} |")
     print(f"| paragraphs with any error flagged | {pct(tp, len(erroneous))} |")
+    n_clean_flagged = sum(flagged[id(j)] for j in clean)
+    n_major_flagged = sum(flagged[id(j)] for j in major)
     inside = found = covered = human = 0
     for j in rows:
         a, b, c, d = overlap(counted(para(j), min_conf), j.spans)
@@ -214,13 +218,23 @@ def main() -> int:
         c = per_rule[code]
         print(f"| {code} | {c['findings']} | {c['paragraphs']} | {c['clean']} | {c['major']} | {pct(c['error'], c['paragraphs'])} |")
 
-    ranking(rows, results, para)
+    ranks = ranking(rows, results, para)
+    if args.json:
+        figures = {
+            "split": args.split, "documents": len(docs), "judgements": len(rows), "min_confidence": min_conf,
+            "model": shipped().signature(), "base_rate": len(erroneous) / len(rows),
+            "error_free_flagged": [n_clean_flagged, len(clean)], "precision": [tp, n_flag],
+            "major_flagged": [n_major_flagged, len(major)], "any_error_flagged": [tp, len(erroneous)],
+            "characters_inside_human_spans": [inside, found], "human_characters_covered": [covered, human],
+            "flagged_by_system": rates, "per_rule": {k: dict(v) for k, v in per_rule.items()}, "ranking": ranks,
+        }  # fmt: skip
+        args.json.write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     if args.show or args.missed:
         show(rows, para, args.show, args.missed, min_conf)
     return 0
 
 
-def ranking(rows: list[esa.Judgement], results: Results, para: Any) -> None:
+def ranking(rows: list[esa.Judgement], results: Results, para: Any) -> dict[str, dict[str, float]]:
     """tau and pairwise accuracy of risk, chrF against refA and xsim, on the systems' rows."""
     from sacrebleu.metrics import CHRF
 
@@ -251,10 +265,13 @@ def ranking(rows: list[esa.Judgement], results: Results, para: Any) -> None:
     print(f"Ranking on the systems' rows ({n} judgements): higher = better for every column")
     print("| signal | Kendall tau-b vs human score | pairwise accuracy (same paragraph) | pairs |")
     print("|---|---|---|---|")
+    out = {}
     for name, items in table.items():
         tau = kendall_tau_b([m for _, m, _ in items], [h for _, _, h in items])
         acc, total = pairwise_accuracy(items)
         print(f"| {name} | {tau:.3f} | {acc:.3f} | {total} |")
+        out[name] = {"kendall_tau_b": tau, "pairwise_accuracy": acc, "pairs": total}
+    return out
 
 
 def show(rows: list[esa.Judgement], para: Any, code: str | None, missed: bool, min_conf: float | None) -> None:
