@@ -41,6 +41,7 @@ from audit.lexicon.script import LOG_RATIO_MEAN, LOG_RATIO_SD  # noqa: E402
 from audit.model import Bead, Document, Finding
 
 JA_PER_EN_CHAR = math.exp(LOG_RATIO_MEAN)
+MAX_Z = 5.0  # length z-scores are capped here
 XSIM_NORMAL = 0.6  # below this a pair's cross-lingual similarity counts as a shortfall
 
 FINDING_FEATURES = (
@@ -66,8 +67,10 @@ class Pair:
 
     @property
     def length_z(self) -> float:
-        if self.source_chars is None or self.source_chars == 0 or self.target_chars == 0:
+        if self.source_chars is None or self.source_chars == 0:
             return 0.0
+        if self.target_chars == 0:
+            return -MAX_Z  # nothing translated: as short as a translation gets
         return (math.log(self.target_chars / self.source_chars) - LOG_RATIO_MEAN) / LOG_RATIO_SD
 
     def risk_features(self) -> dict[str, float]:
@@ -80,7 +83,7 @@ class Pair:
     def common(self) -> dict[str, float]:
         return {
             "log_length": math.log1p(self.english_chars),
-            "length_z": min(abs(self.length_z), 5.0),
+            "length_z": min(abs(self.length_z), MAX_Z),
             "xsim_shortfall": max(0.0, XSIM_NORMAL - self.xsim) if self.xsim is not None else 0.0,
         }
 

@@ -68,6 +68,7 @@ PRIORS: dict[str, tuple[float, int, str]] = {
     "GLO001": (0.8, 10, "the user's glossary names the accepted forms; ESA audits load none"),
     "GLO002": (0.8, 10, "the user's glossary marks the rendering wrong; ESA audits load none"),
     "GLO003": (0.6, 10, "one of the glossary's forms with a stretch replaced; ESA audits load none"),
+    "OMI001": (0.9, 10, "a source sentence or unit with no translation at all: the ESA systems translated every paragraph"),
     "GRB008": (0.9, 10, "WMT22 en-ja, 13 systems: 109 findings read, each a damaged placeholder (README)"),
     "NUM003": (0.9, 5, "WMT22 en-ja: none on 30,526 clean lines; each seeded case an error (README)"),
     "NUM006": (0.9, 5, "WMT22 en-ja: 3 findings on one system, all real (README)"),

@@ -161,3 +161,14 @@ def test_min_confidence_from_the_environment_and_the_configuration(cli, tmp_path
     assert cli(*args).json()["summary"]["min_confidence"] == 0.25
     (tmp_path / "audit.toml").write_text("min-confidence = true\n", encoding="utf-8")
     assert cli(*args).code == 2
+
+
+def test_an_empty_translation_unit_is_listed_by_default(cli, tmp_path):
+    units = tmp_path / "units.jsonl"
+    units.write_text(
+        '{"source": "Hello there, friend.", "target": ""}\n{"source": "The plan was approved.", "target": "計画は承認された。"}\n', encoding="utf-8"
+    )
+    report = cli("check", units, "--format", "json").json()
+    assert [f["code"] for f in report["findings"]] == ["OMI001"] and report["findings"][0]["severity"] == "major"
+    risks = [p["risk"] for p in report["scores"]["pairs"]]
+    assert risks[0] > risks[1]  # the untranslated unit is the riskier pair
