@@ -21,7 +21,7 @@ model file gives them a *prior* (pseudo-observations from another measurement, e
 provenance).
 
 A report lists the findings whose confidence reaches ``min-confidence`` (by default the model
-file's ``default_threshold``) and says how many the threshold held back; gates and baselines see
+file's ``default_threshold`` for the audit's mode, with a source or target-only) and says how many the threshold held back; gates and baselines see
 the listed findings only. ``risk`` (per aligned pair, and its mean per document) is the
 probability that a reviewer marks an error anywhere in the pair, from the findings' confidences
 (held back or not), the cross-lingual similarity and the length ratio.
@@ -37,7 +37,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from audit.lexicon.script import LOG_RATIO_MEAN, LOG_RATIO_SD  # noqa: E402
+from audit.lexicon.script import LOG_RATIO_MEAN, LOG_RATIO_SD
 from audit.model import Bead, Document, Finding
 
 JA_PER_EN_CHAR = math.exp(LOG_RATIO_MEAN)
@@ -248,7 +248,6 @@ def features_of(
 @dataclass(frozen=True)
 class Scored:
     findings: list[Finding]  # every finding, with its confidence
-    pairs: list[Pair]
     pair_risk: list[float]
 
 
@@ -271,7 +270,7 @@ def score(
         if k is not None:
             by_pair.setdefault(k, []).append(c)
     risks = [round(model.risk(by_pair.get(k, ()), p.risk_features()), 4) for k, p in enumerate(pairs)]
-    return Scored(out, pairs, risks)
+    return Scored(out, risks)
 
 
 EXEMPT = frozenset({"SUP001"})  # about the suppression file, not the translation: always listed, no confidence

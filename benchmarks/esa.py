@@ -105,24 +105,14 @@ def documents() -> list[dict[str, Any]]:
 
 def _audit_one(args: tuple[dict[str, Any], dict[str, Any]]) -> tuple[tuple[str, str], dict[int, Paragraph]]:
     doc, settings = args
-    from audit.config import Config
-    from audit.errors import AuditError
-    from audit.pipeline import AuditRequest, run_audit
-
     lines = doc["lines"]
     settings = dict(settings)
     if settings.pop("mode", "source") == "target-only":
         return _audit_target_only(doc, settings)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "doc.jsonl")
-        with open(path, "w", encoding="utf-8") as fh:
-            for ln in lines:
-                fh.write(json.dumps({"id": str(ln["line"]), "source": ln["source"], "target": ln["target"]}, ensure_ascii=False) + "\n")
-        cfg = Config(**{"backtranslate": "none", "min_confidence": 0.0, **settings})
-        try:
-            report = run_audit(AuditRequest(target=path, config=cfg, use_cache=False))
-        except AuditError as exc:  # counted, not hidden: the caller reports refusals
-            return (doc["doc"], doc["system"]), {-1: Paragraph(findings=[{"code": "REFUSED", "message": str(exc)}])}
+    units = "".join(json.dumps({"id": str(ln["line"]), "source": ln["source"], "target": ln["target"]}, ensure_ascii=False) + "\n" for ln in lines)
+    report = _run("doc.jsonl", units, settings)
+    if isinstance(report, str):  # counted, not hidden: the caller reports refusals
+        return (doc["doc"], doc["system"]), {-1: Paragraph(findings=[{"code": "REFUSED", "message": report}])}
     out: dict[int, Paragraph] = {int(ln["line"]): Paragraph() for ln in lines}
     target, source = report.target, report.source
     unit_start: dict[str, int] = {}
@@ -170,9 +160,6 @@ def _audit_target_only(doc: dict[str, Any], settings: dict[str, Any]) -> tuple[t
     """The translation alone, paragraphs separated by blank lines (a line break inside a
     paragraph becomes a space, so that offsets into the annotated text still hold)."""
     from audit.confidence import features_of
-    from audit.config import Config
-    from audit.errors import AuditError
-    from audit.pipeline import AuditRequest, run_audit
 
     lines = doc["lines"]
     texts = [ln["target"].replace("\r", " ").replace("\n", " ") for ln in lines]
@@ -180,15 +167,9 @@ def _audit_target_only(doc: dict[str, Any], settings: dict[str, Any]) -> tuple[t
     for t in texts:
         starts.append(offset)
         offset += len(t) + 2
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "doc.txt")
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write("\n\n".join(texts))
-        cfg = Config(**{"backtranslate": "none", "min_confidence": 0.0, **settings})
-        try:
-            report = run_audit(AuditRequest(target=path, config=cfg, use_cache=False))
-        except AuditError as exc:
-            return (doc["doc"], doc["system"]), {-1: Paragraph(findings=[{"code": "REFUSED", "message": str(exc)}])}
+    report = _run("doc.txt", "\n\n".join(texts), settings)
+    if isinstance(report, str):
+        return (doc["doc"], doc["system"]), {-1: Paragraph(findings=[{"code": "REFUSED", "message": report}])}
     out: dict[int, Paragraph] = {int(ln["line"]): Paragraph() for ln in lines}
     rows, pairs = features_of(report.findings, report.target, None, (), ())
     import bisect
@@ -201,12 +182,29 @@ def _audit_target_only(doc: dict[str, Any], settings: dict[str, Any]) -> tuple[t
         d["features"] = x
         d["start"], d["end"] = f.target.start - starts[k], f.target.end - starts[k]
         out[int(lines[k]["line"])].findings.append(d)
+    by_start = {p.start: p for p in pairs}  # one pair per paragraph, starting where its line does
     for k, ln in enumerate(lines):
-        seg = report.target.segment_at(starts[k])
-        where = next((i for i, p in enumerate(pairs) if p.start <= starts[k] < p.end + 2), None) if seg else None
-        if where is not None:
-            out[int(ln["line"])].pair = pairs[where].risk_features()
+        if starts[k] in by_start:
+            out[int(ln["line"])].pair = by_start[starts[k]].risk_features()
     return (doc["doc"], doc["system"]), out
+
+
+def _run(name: str, content: str, settings: dict[str, Any]) -> Any:
+    """The report of ``content`` audited as a file called ``name`` (its suffix picks the reader),
+    every finding listed, no model; or the refusal's message."""
+    from audit.config import Config
+    from audit.errors import AuditError
+    from audit.pipeline import AuditRequest, run_audit
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, name)
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(content)
+        cfg = Config(**{"backtranslate": "none", "min_confidence": 0.0, **settings})
+        try:
+            return run_audit(AuditRequest(target=path, config=cfg, use_cache=False))
+        except AuditError as exc:
+            return str(exc)
 
 
 def audit_all(docs: Iterable[dict[str, Any]], jobs: int | None = None, settings: dict[str, Any] | None = None) -> Iterator[tuple[tuple[str, str], dict[int, Paragraph]]]:

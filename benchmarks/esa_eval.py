@@ -239,13 +239,7 @@ def ranking(rows: list[esa.Judgement], results: Results, para: Any) -> dict[str,
     from sacrebleu.metrics import CHRF
 
     chrf = CHRF()
-    ref_text = {(j.doc, j.line): j.target for j in esa.judgements() if j.system == esa.REFERENCE}
-    ref_doc: dict[tuple[str, int], str] = {}
-    for d in esa.documents():
-        if d["system"] == esa.REFERENCE:
-            for ln in d["lines"]:
-                ref_doc[(d["doc"], int(ln["line"]))] = ln["target"]
-    ref_text = {**ref_doc, **ref_text}
+    ref_text = {(d["doc"], int(ln["line"])): ln["target"] for d in esa.documents() if d["system"] == esa.REFERENCE for ln in d["lines"]}
     table: dict[str, list[tuple[Any, float, float]]] = defaultdict(list)
     for j in rows:
         if j.system == esa.REFERENCE or (j.doc, j.line) not in ref_text:

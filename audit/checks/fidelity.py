@@ -1310,15 +1310,15 @@ def acronym_missing(ctx: Context) -> Iterator[Hit]:
 
 
 ACRONYM_MISSING_Z_MAX = -1.0
-_FUNCTION = frozenset("the and for but not you are was were has have had his her its our they them this that with from will".split())
 
 
 def _emphasis(token: str) -> bool:
     """An English word written in capitals (DIFFICULT, HAVE), not an acronym."""
+    from audit.checks.untranslated import FUNCTION_WORDS
     from audit.lexicon.names import Dictionary
 
     low = token.lower()
-    return low.isalpha() and (low in _FUNCTION or (len(low) >= 4 and Dictionary.shared().is_common_word(low)))
+    return low.isalpha() and (low in FUNCTION_WORDS or (len(low) >= 4 and Dictionary.shared().is_common_word(low)))
 
 
 def _altered(token: str, t_text: str, s_text: str) -> tuple[int, int] | None:

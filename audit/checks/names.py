@@ -26,6 +26,7 @@ from audit.lexicon.names import (
     spelling_allows,
     to_katakana,
     transliterate,
+    without_v,
 )
 from audit.lexicon.script import KATAKANA_RUN, length_z
 from audit.model import Severity
@@ -314,7 +315,10 @@ def _judge(ctx: Context, word: str, t_text: str, kata: str, reading: list[str], 
     if off is not None:
         nearest, near_key = off
         scored = rendering(word, t_text, e2k_key)
-        return _Unrendered(expected, forms, scored, 1.0, nearest, 0.0, 1, nearest, expected_forms[near_key], True)
+        return _Unrendered(
+            expected, forms, scored, best=1.0, found=nearest, r_best=0.0,
+            edits=1, nearest=nearest, nearest_expected=expected_forms[near_key], whole_word=True,
+        )  # fmt: skip
     if best_d >= OK_DICTIONARY:
         return None  # close to a transliteration the dictionary lists
     if s_text is not None and max(best_d, best_e) < CAPITAL_MOST_LIKE and _capital_as_country(word, s_text, t_text):
@@ -365,7 +369,7 @@ def _spelt_otherwise(t_text: str) -> list[str]:
     ワーフィールド, モラビエツキ and モラヴィエツキ can score apart though a reader takes them alike."""
     out = [t_text.replace("ー", "")]
     if "ヴ" in t_text:
-        out.append(t_text.replace("ヴァ", "バ").replace("ヴィ", "ビ").replace("ヴェ", "ベ").replace("ヴォ", "ボ").replace("ヴ", "ブ"))
+        out.append(without_v(t_text))
     elif any(k in t_text for k in _TO_V):
         out.append(re.sub("[バビブベボ]", lambda m: _TO_V[m.group()], t_text))
     return [o for o in out if o != t_text]
@@ -394,15 +398,13 @@ def _one_kana_off(name: str, words: list[str], expected: dict[str, str], diction
                 how = _compound_part_off(e, w)  # a compound the dictionary does not know as a whole
             if how is not None and how.startswith("alike:"):
                 how = "alike" if spelling_allows(how, name) else "changed"
-            if how not in ("changed", "vowel", "inserted", "dropped", "edge-inserted", "edge-dropped"):
-                continue
+            if how not in ("changed", "inserted", "dropped", "edge-inserted", "edge-dropped"):
+                continue  # the same, further apart, or a variant; another vowel too (セインズベリー, セインズブリー)
             if how == "edge-inserted" and k.endswith(e) and _glued_word_before(name, s_text, k[: len(k) - len(e)]):
                 continue  # the word before the name written with it: デクラーク for "de Klerk"
-            if how == "vowel":
-                continue  # another vowel (セインズベリー, セインズブリー): as often a variant as a slip
             if e not in dictionary_keys:
                 if w in model.vocabulary:
-                    continue  # a word of its own (ドレス), or another vowel: not e2k's guess misspelt
+                    continue  # a word of its own (ドレス), not e2k's guess misspelt
                 scored = rendering(name, w, e)
                 if scored is None or _scores_at_least(scored, OK_RENDERING):
                     continue  # e2k's guess is a guess: the word must also be one its model finds unlikely

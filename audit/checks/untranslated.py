@@ -10,7 +10,7 @@ from audit.lexicon.script import ja_ratio
 from audit.model import Severity
 
 _RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’&\-]*(?:[ \t]+[A-Za-z][A-Za-z0-9'’&\-]*)*")
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     "the of and to in for on with by is are was were be been that this from as at an a or it its will "
     "has have had not but which who their our we they can may would should".split()
 )
@@ -70,7 +70,7 @@ def untranslated(ctx: Context) -> Iterator[Hit]:
         runs = list(_RUN.finditer(seg.text))
         if letters and len(latin) / len(letters) > 0.8:
             words = seg.text.split()
-            lower = [w for w in words if w.lower() in _FUNCTION_WORDS or (w.isalpha() and w.islower())]
+            lower = [w for w in words if w.lower() in FUNCTION_WORDS or (w.isalpha() and w.islower())]
             if len(words) >= 4 and lower:
                 yield Hit(
                     "sentence is in English: not translated",
@@ -81,7 +81,7 @@ def untranslated(ctx: Context) -> Iterator[Hit]:
                 continue
         for m in runs:
             words = m.group().split()
-            function = [w for w in words if w in _FUNCTION_WORDS]
+            function = [w for w in words if w in FUNCTION_WORDS]
             lower = [w for w in words if w.isalpha() and w.islower()]
             if len(words) >= 3 and function and len(lower) >= 2:
                 yield Hit(

@@ -40,11 +40,16 @@ _VOWEL = {ch: v for v, chars in _ROWS.items() for ch in chars}
 _LENGTHENERS = {"a": "ア", "i": "イ", "u": "ウ", "e": "イエ", "o": "ウオ"}
 
 
+def without_v(text: str) -> str:
+    """ヴ written as the バ row, as transliterations agree it may be: ヴァ → バ, ヴ → ブ."""
+    for a, b in _V.items():
+        text = text.replace(a, b)
+    return text
+
+
 def kana_key(text: str) -> str:
     """A katakana string reduced to what transliterations agree on (long vowels, small kana, ・, ヴ)."""
-    s = to_katakana(text)
-    for a, b in _V.items():
-        s = s.replace(a, b)
+    s = without_v(to_katakana(text))
     s = re.sub(r"[\sー・=＝\-‐ッ]", "", s.translate(_SMALL)).replace(" ", "")
     out: list[str] = []
     for ch in s:

@@ -213,7 +213,7 @@ def _count(word: str) -> int | None:
     """A small count written in digits or as a word (four → 4)."""
     if word.isdigit():
         return int(word)
-    return _WORDS.get(word.lower()) or (_TENS.get(word.lower()) if word.lower() in _TENS else None) or (10 if word.lower() == "ten" else None)
+    return _WORDS.get(word.lower(), _TENS.get(word.lower()))
 
 
 _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "両": 2}
