@@ -178,3 +178,32 @@ def test_two_handles_run_together_are_not_an_email_address():
     en = "@user29@user30.engineer oh god, people actually use that outside of class???"
     assert not pair_findings([en], ["@user29 @user30.engineer おやおや、授業以外で実際に使う人がいるんですか???"], "ACR003")
     assert pair_findings(["Write to jo@example.com today."], ["今日jo@exampel.comに書いてください。"], "ACR003")
+
+
+@pytest.mark.parametrize(
+    "en, ja",
+    [
+        # a kana doubled where the name doubles no letter
+        ("The senator flew to America on Monday to meet the governor.", "上院議員は月曜日、知事に会うためにアメリリカへ飛んだ。"),
+        # a final kana dropped from a form the dictionary lists
+        ("Pope Francis spoke to the crowd in the square on Sunday morning.", "教皇フランシは日曜日の朝、広場で群衆に語りかけた。"),
+        # a kana glued before a name the dictionary does not know (the whole word must read as it)
+        ("Parcels usually go by Citylink for next-day delivery by half past five.", "荷物は通常ナシティリンクで翌日の午後５時半までに届きます。"),
+        # a lower-case word before the name is not written with it ("only Norton")
+        ("The company said that only Norton has won the award eleven years in a row.", "同社によると、リノートンだけが11年連続でその賞を受賞している。"),
+    ],
+)
+def test_one_kana_off_at_a_name_edge_or_a_doubled_kana(en, ja):
+    off = pair_findings([en], [ja], "NAM001")
+    assert any("one kana off" in f.message for f in off), [f.message for f in off]
+
+
+@pytest.mark.parametrize(
+    "en, ja",
+    [
+        ("The Marshall Plan rebuilt Europe after the war, historians agree.", "マーシャルル・プランは戦後のヨーロッパを再建したと歴史家は一致している。"),
+        ("He bought three Books of the series in London last week.", "彼は先週ロンドンでそのシリーズのブックス3冊を買った。"),
+    ],
+)
+def test_a_doubled_letter_or_a_plural_s_is_a_variant(en, ja):
+    assert not [f for f in pair_findings([en], [ja], "NAM001") if "one kana" in f.message]

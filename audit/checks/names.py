@@ -27,6 +27,7 @@ from audit.lexicon.names import (
     to_katakana,
     transliterate,
     without_v,
+    word_rendering,
 )
 from audit.lexicon.script import KATAKANA_RUN, length_z
 from audit.model import Severity
@@ -396,7 +397,9 @@ def _one_kana_off(name: str, words: list[str], expected: dict[str, str], diction
             how = one_kana_apart(e, k) if len(e) >= ONE_KANA_MIN_KEY else None
             if how is None and e in dictionary_keys and len(e) >= ONE_KANA_MIN_COMPOUND and len(k) > len(e) + 1 and w not in model.words:
                 how = _compound_part_off(e, w)  # a compound the dictionary does not know as a whole
-            if how is not None and how.startswith("alike:"):
+            if how == "alike:final" and e in dictionary_keys:
+                how = "edge-dropped"  # the dictionary's form ends so: ボリス written ボリ
+            elif how is not None and how.startswith("alike:"):
                 how = "alike" if spelling_allows(how, name) else "changed"
             if how not in ("changed", "inserted", "dropped", "edge-inserted", "edge-dropped"):
                 continue  # the same, further apart, or a variant; another vowel too (セインズベリー, セインズブリー)
@@ -405,7 +408,7 @@ def _one_kana_off(name: str, words: list[str], expected: dict[str, str], diction
             if e not in dictionary_keys:
                 if w in model.vocabulary:
                     continue  # a word of its own (ドレス), not e2k's guess misspelt
-                scored = rendering(name, w, e)
+                scored = word_rendering(name, w) if how.startswith("edge") else rendering(name, w, e)
                 if scored is None or _scores_at_least(scored, OK_RENDERING):
                     continue  # e2k's guess is a guess: the word must also be one its model finds unlikely
             return w, e
@@ -427,7 +430,7 @@ def _compound_part_off(e: str, word: str) -> str | None:
             if k == e:
                 return None
             how = one_kana_apart(e, k)
-            if how in ("changed", "vowel", "inserted", "dropped") or (how or "").startswith("alike:"):
+            if how in ("changed", "vowel", "inserted", "dropped") or how in ("alike:h", "alike:kh", "alike:th"):
                 found = found or how
             elif how in ("edge-inserted", "edge-dropped") and _at_outer_edge(e, k, first):
                 found = found or how  # at the compound's start or end, not at its seam
@@ -455,7 +458,11 @@ def _glued_word_before(name: str, s_text: str | None, extra: str) -> bool:
     if m is None:
         return False
     before = m.group(1)
-    return before.lower() in _NAME_PARTICLES or kana_key(transliterate(before)).endswith(extra)
+    if before.lower() in _NAME_PARTICLES:
+        return True
+    # a capitalised word that ends like the extra kana: part of the name (New York), where a
+    # lower-case one ("only Norton") is not written with it
+    return before[:1].isupper() and kana_key(transliterate(before)).endswith(extra)
 
 
 @rule("NAM003", "different-entity", Severity.CRITICAL,

@@ -79,6 +79,10 @@ def spelling_allows(how: str | None, name: str) -> bool:
         return False
     _, _, letters = how.partition(":")
     low = name.lower()
+    if letters == "double":
+        return re.search(r"([a-z])\1", low) is not None
+    if letters == "final":
+        return True  # the caller knows whether the form came from the dictionary
     return not letters or letters in low or (letters == "kh" and "ch" in low)
 
 
@@ -137,10 +141,14 @@ def one_kana_apart(a: str, b: str) -> str | None:
     for i in range(len(long_)):
         if long_[:i] + long_[i + 1 :] == short:
             c, after = long_[i], long_[i + 1 : i + 2]
+            if c in (after, long_[i - 1 : i]):
+                return "alike:double"  # a letter doubled or not, when the name doubles one: タゲススピーゲル (ss)
+            if i == len(long_) - 1 and c in _LOOSE_ENDINGS:
+                # a final s, z, d or t: ブック/ブックス, ランド/ラン; dropped from a form the
+                # dictionary lists (ボリス → ボリ), the caller takes it for a misspelling
+                return "alike" if len(b) > len(a) else "alike:final"
             if (
-                c in (after, long_[i - 1 : i])  # a letter doubled or not: タゲススピーゲル (ss)
-                or (i == len(long_) - 1 and c in _LOOSE_ENDINGS)  # a final s, z, d or t: ブック/ブックス, ランド/ラン
-                or c == "ル"  # an r sounded or not: ハフタル/ハフター, ジョルジ/ジョージ
+                (c == "ル" and i > 0)  # an r sounded or not: ハフタル/ハフター, ジョルジ/ジョージ
                 or c == "ワ" and _VOWEL.get(long_[i - 1 : i]) in ("o", "u")  # a w glide: ゴゴワイ/ゴゴイ
                 or c == "グ" and long_[i - 1 : i] == "ン"  # English -ng- with or without グ: ハリングトン
                 or c == "ン" and after and _CONSONANT.get(after) in (4, 6)  # a doubled n or m: アンナ/アナ, エンマ/エマ
@@ -237,6 +245,20 @@ def rendering(word: str, text: str, near: str = "") -> Rendering | None:
                 if mean > best.mean:
                     best = Rendering(piece[i : i + j], round(mean, 3), round(min(seq), 3))
     return best
+
+
+def word_rendering(word: str, kana: str) -> Rendering | None:
+    """How well the whole katakana word ``kana`` (not its best stretch) renders ``word``, by e2k's
+    model; None when e2k is not installed. A kana glued to either end of a name (ナシティリンク)
+    costs the whole word what the stretch without it hides."""
+    conv = _e2k()
+    if conv is None:
+        return None
+    chars, ends = _forced(conv, word, kana)
+    if not chars:
+        return NO_RENDERING
+    seq = [*chars, ends[-1]]
+    return Rendering(kana, round(sum(seq) / len(seq), 3), round(min(seq), 3))
 
 
 _FORCE_LOCK = threading.Lock()
