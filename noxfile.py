@@ -88,6 +88,20 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def fuzz(session: nox.Session) -> None:
+    """Property-based fuzzing: 10,000 generated inputs per format (AUDIT_FUZZ_EXAMPLES to change)
+    through the pipeline and every renderer, counts per format in reports/fuzz.json; then the
+    inputs that could make a stage super-linear, each under the stated bound (hang_bench.py)."""
+    session.install("-e", ".[test]")
+    Path("reports").mkdir(exist_ok=True)
+    stats = Path("reports") / "fuzz.json"
+    stats.unlink(missing_ok=True)
+    env = {"AUDIT_FUZZ_EXAMPLES": session.env.get("AUDIT_FUZZ_EXAMPLES", "10000"), "AUDIT_FUZZ_STATS": str(stats.resolve())}
+    session.run("pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py", *session.posargs, env=env)
+    session.run("python", "benchmarks/hang_bench.py")
+
+
+@nox.session(default=False)
 def bench_backtranslate(session: nox.Session) -> None:
     """This engine against argostranslate on one Transformer-base-sized package and 500 sentences.
 

@@ -13,7 +13,7 @@ baseline lacks). Tolerances are edited in the file by hand and survive updates.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -146,6 +146,19 @@ def updated(baseline: Baseline, report: Report) -> Baseline:
     docs = dict(baseline.documents)
     docs[key] = entry_from(report, baseline.documents.get(key))
     return Baseline(baseline.path, docs)
+
+
+def update_file(path: str | Path, reports: Iterable[Report]) -> None:
+    """Accept ``reports`` into the baseline file at ``path``: read, update and written atomically
+    under a lock, so that audits updating one file at once each keep their entry."""
+    from audit.io.atomic import locked, write_atomic
+
+    p = Path(path)
+    with locked(p):
+        current = load(p, missing_ok=True)
+        for report in reports:
+            current = updated(current, report)
+        write_atomic(p, dumps(current))
 
 
 def dumps(baseline: Baseline) -> str:

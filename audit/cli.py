@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 EXIT_OK, EXIT_GATE, EXIT_USAGE = 0, 1, 2
 DEFAULT_BASELINE = "audit-baseline.json"
@@ -164,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     from audit.errors import AuditError
 
+    previous = _terminate_as_interrupt()
     try:
         if args.command == "check":
             return _check(args)
@@ -189,7 +190,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_USAGE
+
+
+def _terminate_as_interrupt() -> Any:
+    """Make SIGTERM (a kill, a CI timeout) stop the run as Ctrl-C does, so that the files being
+    written are cleaned up; the previous handler, or None where none can be set (not the main
+    thread, a platform without SIGTERM)."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, AttributeError, OSError):
+        return None
 
 
 EMBEDDER_HELP = "sentence encoder: use (default, multilingual USE) or sentence-transformers:MODEL_OR_PATH (extra 'st')"
@@ -255,7 +273,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.update_baseline and config.baseline:
         from audit import baseline as bl
 
-        write_atomic(Path(config.baseline), bl.dumps(bl.updated(bl.load(config.baseline, missing_ok=True), report)))
+        bl.update_file(config.baseline, [report])
         sys.stderr.write(f"audit: baseline {config.baseline} updated for {bl.document_key(report.target.path)}\n")
     elif report.baseline is not None and (args.format != "text" or args.output):
         from audit.render.common import baseline_line, safe_terminal
@@ -461,6 +479,8 @@ def _align(args: argparse.Namespace) -> int:
 def _emit(output: str | None, text: str) -> None:
     """A report goes to ``output`` atomically, or to stdout."""
     if output:
+        from audit.io.atomic import write_atomic
+
         write_atomic(Path(output), text)
     else:
         sys.stdout.write(text)
@@ -468,26 +488,6 @@ def _emit(output: str | None, text: str) -> None:
 
 def _tsv(text: str) -> str:
     return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, so no half-written report is left."""
-    from audit.errors import InputError
-
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError("output folder does not exist", path=str(folder))
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is as readable as any file written here
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write report: {exc.strerror}", path=str(path)) from exc
 
 
 def _rules() -> int:

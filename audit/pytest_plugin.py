@@ -227,7 +227,7 @@ class _Session:
         folder = self.settings.values.get("report_dir")
         if not folder:
             return
-        from audit.cli import write_atomic
+        from audit.io.atomic import write_atomic
         from audit.render import render
 
         out = Path(folder)
@@ -372,15 +372,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if state is None or not state.settings.update_baseline or not state.reports:
         return
     from audit import baseline as bl
-    from audit.cli import write_atomic
 
     path = state.config().baseline
     if not path:
         return
-    current = bl.load(path, missing_ok=True)
-    for report in state.reports.values():
-        current = bl.updated(current, report)
-    write_atomic(Path(path), bl.dumps(current))
+    bl.update_file(path, state.reports.values())
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -113,8 +113,17 @@ def _assemble(
 
 def _read_tsv(text: str, path: str) -> list[Unit]:
     units = []
-    reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
-    for lineno, row in enumerate(reader, 1):
+    # newline="": a lone \r ends a line as \n and \r\n do (csv's own rule), rather than
+    # leaving csv to stop at a line break inside a field
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t", quoting=csv.QUOTE_NONE)
+    rows = enumerate(reader, 1)
+    while True:
+        try:
+            lineno, row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(f"line {reader.line_num}: not a TSV row ({exc})", path=path) from None
         if not row or not any(c.strip() for c in row):
             continue
         if len(row) < 2:
