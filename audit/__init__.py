@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"  # see CHANGELOG.md
 
 __all__ = ["AuditRequest", "Finding", "Report", "Severity", "__version__", "run_audit"]
 

@@ -502,29 +502,15 @@ def _rules() -> int:
 def _rule(code: str) -> int:
     import difflib
 
-    from audit.checks.base import REGISTRY, all_rules
+    from audit.checks.base import REGISTRY, rule_text
 
-    all_rules()
-    r = REGISTRY.get(code.upper())
-    if r is None:
+    text = rule_text(code)
+    if text is None:
         near = difflib.get_close_matches(code.upper(), list(REGISTRY), n=1)
         hint = f"; did you mean {near[0]}?" if near else "; see 'audit rules'"
         _err(f"unknown check code '{code}'{hint}")
         return EXIT_USAGE
-    needs = ", ".join(sorted(r.needs)) or "nothing beyond the translation"
-    if r.func is None:
-        needs = "reported by the framework after the checks have run"
-    sys.stdout.write(f"{r.code} {r.name} (default severity: {r.severity.value}; needs: {needs})\n\n{r.doc}\n")
-    if r.concern:
-        from audit.checks.base import AGREEMENT_RAISES
-
-        peers = ", ".join(c for c, other in sorted(REGISTRY.items()) if other.concern == r.concern and c != r.code)
-        raised = " and at least major (agreement is evidence)" if r.concern in AGREEMENT_RAISES else ""
-        sys.stdout.write(
-            f"\nLooks for: {r.concern}, like {peers}. When several of them fire on one span, they are reported as "
-            f"one finding, led by the most telling, with the others as its corroboration, at the highest severity "
-            f"among them{raised}, unless a severity is configured for the leading code.\n"
-        )
+    sys.stdout.write(text)
     return EXIT_OK
 
 

@@ -36,6 +36,25 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "min-confidence": (float, int, str),
 }
 
+# What each key means, for ``audit config`` users and the generated configuration reference
+KEY_DOCS: dict[str, str] = {
+    "select": "Check codes or prefixes to run (`[\"NUM\", \"NAM001\"]`); default: every check.",
+    "ignore": "Check codes or prefixes to skip, applied after `select`.",
+    "severity": "Severity per code, overriding the rule's default (`{ CON001 = \"minor\" }`): critical, major, minor or info.",
+    "max-size": "Largest input accepted, in bytes or with a unit (`\"20MiB\"`, the default); larger inputs exit 2.",
+    "encoding": "Decode inputs with this encoding instead of detecting it (UTF-8/16 with or without BOM, Shift_JIS, EUC-JP).",
+    "source-lang": "Language code of the source (default `en`); bilingual files pick their sides by it.",
+    "target-lang": "Language code of the translation (default `ja`).",
+    "gates": "Gate expressions such as `critical==0`, `major<=3`, `new==0`, `xsim>=baseline-0.01`; the CLI exits 1 when one fails.",
+    "suppressions": "TOML file of reviewed findings to silence, each with a fingerprint and a reason (relative to this file).",
+    "backtranslate": "`auto` (an installed ja→en Argos model if any), `none`, a model name or folder, or a TSV/JSONL file of back-translations.",
+    "embedder": "Sentence encoder for alignment and xsim: `use` (default, multilingual USE, numpy only) or `sentence-transformers:MODEL_OR_PATH` (extra `st`).",
+    "comet": "COMET model folder, checkpoint or name (extra `comet`), or `none` (default).",
+    "baseline": "Baseline file for `new==0` and `NAME>=baseline` gates (relative to this file).",
+    "glossaries": "Glossary files (TSV `source<TAB>target[<TAB>note]` or TBX), relative to this file.",
+    "min-confidence": "List (and gate on) findings at or above this confidence, 0-1; default: the confidence model's threshold for the mode; 0 lists all.",
+}
+
 
 @dataclass(frozen=True)
 class Config:

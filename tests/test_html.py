@@ -223,3 +223,14 @@ def test_csv_neutralises_formulas_and_round_trips(cli, tmp_path):
     assert any(row["sentence_text"].startswith("'=HYPERLINK") for row in rows)
     for row in rows:
         json.loads(row["evidence"])
+
+
+def test_japanese_font_stack_and_only_what_did_not_run_under_skipped(browser, hostile_report):
+    opened = _open(browser, hostile_report)
+    family = opened.page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "Noto Sans CJK JP" in family and "Yu Gothic" in family and "Hiragino" in family
+    skipped = opened.page.locator("section", has_text="What was skipped").inner_text()
+    # source mode: the aligner ran; its settings are not something that did not run
+    assert "align" not in skipped.split("\n")[0] and "margin" not in skipped and "not run within it" not in skipped.replace(
+        "check ran; not run within it", "")
+    assert "backtranslate" in skipped

@@ -209,6 +209,28 @@ def all_rules() -> list[Rule]:
     return [REGISTRY[c] for c in sorted(REGISTRY)]
 
 
+def rule_text(code: str) -> str | None:
+    """A rule's documentation as ``audit rule CODE`` prints it and its page on the documentation
+    site shows it (one text, two places); None for an unknown code."""
+    all_rules()
+    r = REGISTRY.get(code.upper())
+    if r is None:
+        return None
+    needs = ", ".join(sorted(r.needs)) or "nothing beyond the translation"
+    if r.func is None:
+        needs = "reported by the framework after the checks have run"
+    text = f"{r.code} {r.name} (default severity: {r.severity.value}; needs: {needs})\n\n{r.doc}\n"
+    if r.concern:
+        peers = ", ".join(c for c, other in sorted(REGISTRY.items()) if other.concern == r.concern and c != r.code)
+        raised = " and at least major (agreement is evidence)" if r.concern in AGREEMENT_RAISES else ""
+        text += (
+            f"\nLooks for: {r.concern}, like {peers}. When several of them fire on one span, they are reported as "
+            f"one finding, led by the most telling, with the others as its corroboration, at the highest severity "
+            f"among them{raised}, unless a severity is configured for the leading code.\n"
+        )
+    return text
+
+
 def _load_builtin_rules() -> None:
     from audit.checks import builtin  # noqa: F401  (registers on import)
 

@@ -27,7 +27,7 @@ from audit.render.common import baseline_line, confidence_label, corroboration, 
 _CSS = """
 :root{--crit:#b00020;--major:#d9480f;--minor:#b08900;--bg:#fff;--fg:#1d1d1f;--muted:#666;--line:#ddd}
 *{box-sizing:border-box}
-body{font:14px/1.55 system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans CJK JP",sans-serif;margin:0;color:var(--fg);background:var(--bg)}
+body{font:14px/1.55 system-ui,-apple-system,"Segoe UI","Hiragino Sans","Hiragino Kaku Gothic ProN","Yu Gothic UI","Yu Gothic",YuGothic,Meiryo,"Noto Sans CJK JP","Noto Sans JP","Source Han Sans JP","IPAexGothic","IPAGothic","Droid Sans Fallback",sans-serif;margin:0;color:var(--fg);background:var(--bg)}
 header,section{padding:.6rem 1.2rem}
 header{border-bottom:1px solid var(--line);background:#f7f7f9}
 h1{font-size:1.25rem;margin:.2rem 0}
@@ -37,7 +37,7 @@ table{border-collapse:collapse}
 td,th{border:1px solid var(--line);padding:.25rem .45rem;vertical-align:top;text-align:left}
 th{background:#f2f2f5}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.92em}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,"BIZ UDGothic","MS Gothic","Noto Sans Mono CJK JP","Noto Sans CJK JP","IPAGothic",monospace;font-size:.92em}
 #pairs{width:100%;table-layout:fixed}
 #pairs td{word-break:break-word}
 #pairs col.id{width:4.5rem}
@@ -348,7 +348,9 @@ def _scores_section(report: Report) -> list[str]:
 
 def _stages_section(report: Report) -> list[str]:
     skipped = [st for st in report.stages if not st.ran]
-    notes = [st for st in report.stages if st.ran and st.reason]
+    # a stage that ran keeps a description in its reason (the aligner's signals and settings);
+    # only the check stage's names what did not run within it (rules and what they need)
+    notes = [st for st in report.stages if st.ran and st.reason and st.name == "check"]
     held_back = [(st.name, n) for st in report.stages for n in st.notes]
     if not skipped and not notes and not held_back:
         return []
