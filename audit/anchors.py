@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from audit.lexicon.names import kana_key
+from audit.lexicon.kana import kana_key
 from audit.lexicon.numbers import english_quantities, japanese_quantities
 
 ANCHOR_DIM = 256

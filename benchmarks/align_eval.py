@@ -22,6 +22,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from wmt import EN_JA, read_lines  # noqa: E402
 
 from audit.align import align, anchor_signals, default_embedder  # noqa: E402
 
@@ -90,12 +91,12 @@ def f1(p, r):
 
 
 def main() -> int:
-    data = ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"
+    data = EN_JA
     if not (data / "source.en").is_file():
         print(f"skipped: WMT22 data not found at {data}")
         return 0
-    src = (data / "source.en").read_text(encoding="utf-8").splitlines()
-    ref = (data / "reference.ja").read_text(encoding="utf-8").splitlines()
+    src = read_lines(data / "source.en")
+    ref = read_lines(data / "reference.ja")
     docs = build(src, ref, random.Random(11))
     embed = default_embedder()
     embed(["warm up"])

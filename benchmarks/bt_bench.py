@@ -23,13 +23,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from wmt import EN_JA, read_lines  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "tests"))
-DATA = ROOT.parent / "shared" / "data" / "wmt22" / "en-ja" / "reference.ja"
+DATA = EN_JA / "reference.ja"
 
 
 def sentences(n: int) -> list[str]:
     if DATA.is_file():
-        lines = [x.strip() for x in DATA.read_text(encoding="utf-8").splitlines() if x.strip()]
+        lines = [x.strip() for x in read_lines(DATA) if x.strip()]
         return lines[:n]
     base = "政府は新しい計画を発表した。経済は成長している。会議は東京で開かれた。日本と米国は協力を強化する。".split("。")
     return [(base[i % 4] + "。") * (1 + i % 3) for i in range(n)]

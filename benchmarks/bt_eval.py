@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from wmt import JA_EN, read_lines  # noqa: E402
 
 from audit.backtranslate import _agreement  # noqa: E402
 from audit.backtranslate.artefacts import find_artefacts  # noqa: E402
@@ -75,7 +76,7 @@ def inject(kind: str, en: str, ja: str, others: list[str], rng: random.Random) -
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "wmt22" / "ja-en"))
+    ap.add_argument("--data", default=str(JA_EN))
     ap.add_argument("--rate", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--best", default="Online-A", help="the system whose output is the best hypothesis")
@@ -87,10 +88,10 @@ def main() -> int:
     if not (data / "source.ja").is_file():
         print(f"skipped: WMT22 ja-en data not found at {data}")
         return 0
-    ja = (data / "source.ja").read_text(encoding="utf-8").splitlines()
-    en = (data / "reference.en").read_text(encoding="utf-8").splitlines()
-    best = (data / "systems" / f"{args.best}.en").read_text(encoding="utf-8").splitlines()
-    alts = [(data / "systems" / f"{s}.en").read_text(encoding="utf-8").splitlines() for s in args.alternatives.split(",") if s]
+    ja = read_lines(data / "source.ja")
+    en = read_lines(data / "reference.en")
+    best = read_lines(data / "systems" / f"{args.best}.en")
+    alts = [read_lines(data / "systems" / f"{s}.en") for s in args.alternatives.split(",") if s]
     if args.limit:
         ja, en, best = ja[: args.limit], en[: args.limit], best[: args.limit]
     rng = random.Random(args.seed)

@@ -19,7 +19,10 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "wmt22" / "ja-en"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from wmt import JA_EN, read_lines  # noqa: E402
+
+DATA = JA_EN
 
 
 def kendall_tau_b(x: np.ndarray, y: np.ndarray) -> float:
@@ -49,15 +52,15 @@ def main() -> int:
 
     from audit.align import default_embedder
 
-    src = DATA.joinpath("source.ja").read_text(encoding="utf-8").splitlines()
-    ref = DATA.joinpath("reference.en").read_text(encoding="utf-8").splitlines()
+    src = read_lines(DATA / "source.ja")
+    ref = read_lines(DATA / "reference.en")
     rows = []
     for line in DATA.joinpath("human-da-segments.csv").read_text().splitlines()[1:]:
         parts = line.split()
         if len(parts) >= 4:
             rows.append((parts[0].rsplit(".", 1)[0], int(parts[1]) - 1, float(parts[3])))
     systems = sorted({r[0] for r in rows})
-    outputs = {s: DATA.joinpath("systems", f"{s}.en").read_text(encoding="utf-8").splitlines() for s in systems}
+    outputs = {s: read_lines(DATA / "systems" / f"{s}.en") for s in systems}
     embed = default_embedder()
     t = time.perf_counter()
     src_vec = embed(src)

@@ -24,11 +24,11 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "wmt24-esa" / "en-ja"
+from wmt import ESA_EN_JA
+
+DATA = ESA_EN_JA
 SPLIT_SALT = "esa-split/1"
 REFERENCE = "refA"
 LOWEST_BAND = 34  # ESA scores below this: "no meaning preserved" to "some meaning preserved"

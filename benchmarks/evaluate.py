@@ -28,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from wmt import EN_JA, outputs, read_lines  # noqa: E402
 
 from audit.checks.base import Context, run_rules, select_rules  # noqa: E402
 from audit.embedders import resolve_embedder  # noqa: E402
@@ -100,13 +102,13 @@ def inject(kind: str, en: str, ja: str, rng: random.Random, others: list[str] | 
 
 def systems(data: Path) -> int:
     """Per system: the share of its pairs that each error type's rules flag (blank lines left out)."""
-    src = (data / "source.en").read_text(encoding="utf-8").splitlines()
+    src = read_lines(data / "source.en")
     embedder = resolve_embedder(None)
     kinds = list(EXPECTED)
     print(f"WMT22 en-ja systems' outputs, share of pairs flagged, by the rules of each error type ({len(src)} lines)")
     print(f"  {'system':<18}" + "".join(f"{k:>13}" for k in kinds) + f"{'any':>8}")
-    for path in [data / "reference.ja", *sorted((data / "systems").glob("*.ja"))]:
-        tgt = path.read_text(encoding="utf-8").splitlines()
+    for path in outputs(data):
+        tgt = read_lines(path)
         keep = [i for i in range(len(src)) if src[i].strip() and i < len(tgt) and tgt[i].strip()]
         sdoc = document_from_text("\n".join(src[i] for i in keep), "en", presegmented=True)
         tdoc = document_from_text("\n".join(tgt[i].replace("\n", " ") for i in keep), "ja", presegmented=True)
@@ -128,7 +130,7 @@ def systems(data: Path) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"))
+    ap.add_argument("--data", default=str(EN_JA))
     ap.add_argument("--rate", type=float, default=0.5, help="share of pairs that get an injected error")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--only", choices=list(EXPECTED), help="inject this error type only (a larger sample of it)")
@@ -140,8 +142,8 @@ def main() -> int:
         return 0
     if args.systems:
         return systems(data)
-    src = (data / "source.en").read_text(encoding="utf-8").splitlines()
-    ref = (data / "reference.ja").read_text(encoding="utf-8").splitlines()
+    src = read_lines(data / "source.en")
+    ref = read_lines(data / "reference.ja")
     rng = random.Random(args.seed)
     kinds = [args.only] if args.only else list(MIXED)
     labels: list[str | None] = []

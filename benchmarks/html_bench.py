@@ -19,7 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"
+from wmt import EN_JA, read_lines  # noqa: E402
+
+DATA = EN_JA
 N = 2000
 
 
@@ -35,8 +37,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="html-bench-"))
     src = work / "source.en"
     tgt = work / f"{system}.ja"
-    src.write_text("\n".join((DATA / "source.en").read_text(encoding="utf-8").splitlines()[:N]) + "\n", encoding="utf-8")
-    lines = (DATA / "systems" / f"{system}.ja").read_text(encoding="utf-8").splitlines()[:N]
+    src.write_text("\n".join(read_lines(DATA / "source.en")[:N]) + "\n", encoding="utf-8")
+    lines = read_lines(DATA / "systems" / f"{system}.ja")[:N]
     tgt.write_text("\n".join(lines) + "\n", encoding="utf-8")
     t0 = time.perf_counter()
     report = run_audit(AuditRequest(str(tgt), source=str(src), presegmented=True, config=resolve(cli={"backtranslate": "none"})))

@@ -41,12 +41,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"
+from wmt import EN_JA, JA_EN, read_lines, translations  # noqa: E402
+from wmt import outputs as outputs_of  # noqa: E402
+
+DATA = EN_JA
 
 from audit.checks.base import Context, run_rules, select_rules  # noqa: E402
 from audit.checks.names import OK_SIMILARITY, _candidates  # noqa: E402
 from audit.io.document import document_from_text  # noqa: E402
-from audit.lexicon.names import KATAKANA_PIECE, Dictionary, kana_key, similarity, transliterate  # noqa: E402
+from audit.lexicon.kana import kana_key, similarity  # noqa: E402
+from audit.lexicon.names import Dictionary  # noqa: E402
+from audit.lexicon.transliteration import KATAKANA_PIECE, transliterate  # noqa: E402
 from audit.model import Bead  # noqa: E402
 
 KANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
@@ -183,7 +188,7 @@ def near_known_persons(rng: random.Random, n: int = 400) -> dict[str, object]:
     as a name missing from the dictionary would be): the share that some known person lies one
     read-alike character from, by chance. Split by whether the name splits into a known surname and
     given name (``ordinary``, as most Japanese names do) and, for recall, by foreign known names."""
-    from audit.checks.names import near_known_person_of
+    from audit.checks.entities import near_known_person_of
     from audit.lexicon.names import PersonIndex, _jamdict_path, read_alike
 
     people, dictionary = PersonIndex.shared(), Dictionary.shared()
@@ -234,9 +239,7 @@ def katakana_kanji_names(docs: list[tuple[list[str], list[str]]]) -> dict[str, o
     from audit.lexicon.tokens import Tokenizer
 
     tokenizer = Tokenizer.shared()
-    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
-    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
-        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
+    outputs = translations(DATA)
     o_row, e_row = set("オコソトノホモヨロゴゾドボポョ"), set("エケセテネヘメレゲゼデベペ")
 
     def lengthened(kana: str) -> str:
@@ -256,7 +259,7 @@ def katakana_kanji_names(docs: list[tuple[list[str], list[str]]]) -> dict[str, o
     # Japanese written as such names far more people and places than translations from English:
     # WMT22 ja-en's sources join the references as documents to respell
     native = DATA.parent.joinpath("ja-en", "source.ja")
-    lines = outputs["reference"] + (native.read_text(encoding="utf-8").splitlines() if native.is_file() else [])
+    lines = outputs["reference"] + (read_lines(native) if native.is_file() else [])
     findings["ja-en source"] = []
     recall = {"reading": [0, 0], "long_vowel": [0, 0]}
     for at in range(0, len(lines), len(docs[0][0])):
@@ -293,7 +296,7 @@ def one_office_two_people(rng: random.Random, n: int = 300) -> dict[str, object]
     the same two with different offices (it must stay quiet); ``findings`` on all WMT22 Japanese
     text (the en-ja references and 13 systems' outputs, the ja-en sources), with the number of
     sentences there that list two titled Japanese full names side by side at all."""
-    from audit.checks.consistency import _OFFICE_LIST, _office_holder
+    from audit.checks.people import _OFFICE_LIST, _office_holder
     from audit.lexicon.names import _jamdict_path
 
     path = _jamdict_path()
@@ -320,8 +323,8 @@ def one_office_two_people(rng: random.Random, n: int = 300) -> dict[str, object]
         tried += 1
         found += con008(f"{a}{t}、{b}{t}らが出席した。") > 0
         mixed += con008(f"{a}{t}、{b}{u}らが出席した。") > 0
-    texts = [DATA.joinpath("reference.ja"), *sorted(DATA.joinpath("systems").glob("*.ja")), DATA.parent / "ja-en" / "source.ja"]
-    lines = [x for p in texts if p.is_file() for x in p.read_text(encoding="utf-8").splitlines()]
+    texts = [*outputs_of(DATA), JA_EN / "source.ja"]
+    lines = [x for p in texts if p.is_file() for x in read_lines(p)]
     listed = sum(1 for x in lines for m in _OFFICE_LIST.finditer(x) if _office_holder(probe, m.group(1)) and _office_holder(probe, m.group(3)))
     findings = [f.target.text for i in range(0, len(lines), 40) for f in run_rules(
         Context(target=document_from_text("\n".join(x or "。" for x in lines[i : i + 40]), "ja", presegmented=True)),
@@ -451,9 +454,7 @@ def term_variants(docs: list[tuple[list[str], list[str]]]) -> dict[str, object]:
     (a real alternative: 李教授 for リー教授, クリスタル山 for クリスタルマウンテン)."""
     from audit.checks.consistency import _same_rendering, term_renderings
 
-    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
-    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
-        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
+    outputs = translations(DATA)
     findings: dict[str, list[str]] = {}
     caught = total = 0
     at = 0
@@ -485,8 +486,8 @@ def term_variants(docs: list[tuple[list[str], list[str]]]) -> dict[str, object]:
     backwards = 0  # the ja-en set read backwards: Japanese originals as the translations of their English
     ja_en = DATA.parent / "ja-en"
     if (ja_en / "source.ja").is_file():
-        en = (ja_en / "reference.en").read_text(encoding="utf-8").splitlines()
-        ja = (ja_en / "source.ja").read_text(encoding="utf-8").splitlines()
+        en = read_lines(ja_en / "reference.en")
+        ja = read_lines(ja_en / "source.ja")
         for i in range(0, len(en), 40):
             ctx = _context(en[i : i + 40], [x or "。" for x in ja[i : i + 40]])
             backwards += len(run_rules(ctx, select_rules(("CON005",)))[0])
@@ -509,9 +510,7 @@ def katakana_variants(rng: random.Random, docs: list[tuple[list[str], list[str]]
     from audit.checks.consistency import katakana_key
     from audit.lexicon.script import KATAKANA_RUN
 
-    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
-    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
-        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
+    outputs = translations(DATA)
 
     def con001(tgt: list[str]) -> list[str]:
         tdoc = document_from_text("\n".join(tgt), "ja", presegmented=True)
@@ -605,7 +604,7 @@ def original_beside(rng: random.Random, docs: list[tuple[list[str], list[str]]],
                 mangled[1] += 1
                 mangled[0] += bool(nam005([f"{tgt[i][:at]}{word.replace(run, bad, 1)}({name}){tgt[i][end:]}"]))
     native = DATA.parent.joinpath("ja-en", "source.ja")
-    lines = native.read_text(encoding="utf-8").splitlines() if native.is_file() else []
+    lines = read_lines(native) if native.is_file() else []
     on_native = sum(len(nam005([(x or "。") for x in lines[at : at + 40]])) for at in range(0, len(lines), 40))
     return {
         "clean_pairs": clean[1], "clean_flagged": clean[0], "false_alarm_rate": round(clean[0] / max(clean[1], 1), 4),
@@ -655,9 +654,7 @@ def name_spelled_two_ways(rng: random.Random, docs: list[tuple[list[str], list[s
 def _findings_per_output(docs: list[tuple[list[str], list[str]]], code: str) -> tuple[dict[str, list[str]], list[str], list[int], dict[str, int]]:
     """The reference and the 13 systems' outputs, the source lines, the non-blank ones, and how
     many sentences ``code`` flags in each output with the source (line i aligned to line i)."""
-    outputs = {"reference": DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()}
-    for path in sorted(DATA.joinpath("systems").glob("*.ja")):
-        outputs[path.stem] = path.read_text(encoding="utf-8").splitlines()
+    outputs = translations(DATA)
     src = [line for doc, _ in docs for line in doc]
     keep = [i for i, line in enumerate(src) if line.strip()]
     findings = {name: len(flagged([src[i] for i in keep], [lines[i] or "。" for i in keep], (code,))) for name, lines in outputs.items()}
@@ -668,7 +665,7 @@ def office_changed(rng: random.Random, docs: list[tuple[list[str], list[str]]]) 
     """NAM006 with the source: its findings on the references and the 13 systems' outputs (line i
     aligned to line i), and recall when, in a reference sentence that renders an office the
     source names, that rendering is replaced by another office's (首相 → 外相)."""
-    from audit.checks.names import _OFFICE_EN, _OFFICE_JA, _OFFICES, _office_forms
+    from audit.checks.entities import _OFFICE_EN, _OFFICE_JA, _OFFICES, _office_forms
 
     outputs, src, keep, findings = _findings_per_output(docs, "NAM006")
     injected = found = 0
@@ -695,7 +692,7 @@ def pronoun_gender(docs: list[tuple[list[str], list[str]]]) -> dict[str, object]
     """NAM007 with the source: its findings on the references and the 13 systems' outputs, and
     recall when a reference sentence's 彼女 becomes 彼 (or 彼 becomes 彼女) where the source
     speaks of one woman (or one man) only."""
-    from audit.checks.names import _HE, _KANOJO, _KARE, _SHE
+    from audit.checks.entities import _HE, _KANOJO, _KARE, _SHE
 
     outputs, src, keep, findings = _findings_per_output(docs, "NAM007")
     injected = found = 0
@@ -727,8 +724,8 @@ def main() -> int:
         print(f"skipped: {DATA} not found")
         return 0
     rng = random.Random(args.seed)
-    en = DATA.joinpath("source.en").read_text(encoding="utf-8").splitlines()
-    ja = DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()
+    en = read_lines(DATA / "source.en")
+    ja = read_lines(DATA / "reference.ja")
     docs = [(en[i : i + args.doc], ja[i : i + args.doc]) for i in range(0, len(en), args.doc)]
     clean_flagged = clean_total = 0
     all_runs: list[str] = []

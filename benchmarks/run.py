@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from wmt import EN_JA, read_lines  # noqa: E402
 
 
 def median_time(fn, repeat: int) -> float:
@@ -52,7 +54,7 @@ def main() -> None:
 def source_mode_checks(repeat: int, pairs: int = 400) -> None:
     """All checks on aligned WMT22 pairs: the first run builds the dictionary indexes and loads
     the encoder; the median is over warm runs."""
-    data = ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"
+    data = EN_JA
     if not (data / "source.en").is_file():
         print(f"source-mode checks: skipped (WMT22 data not found at {data})")
         return
@@ -61,8 +63,8 @@ def source_mode_checks(repeat: int, pairs: int = 400) -> None:
     from audit.io.document import document_from_text
     from audit.model import Bead
 
-    src = (data / "source.en").read_text(encoding="utf-8").splitlines()[:pairs]
-    ref = (data / "reference.ja").read_text(encoding="utf-8").splitlines()[:pairs]
+    src = read_lines(data / "source.en")[:pairs]
+    ref = read_lines(data / "reference.ja")[:pairs]
     sdoc = document_from_text("\n".join(src), "en", presegmented=True)
     tdoc = document_from_text("\n".join(ref), "ja", presegmented=True)
     beads = tuple(Bead((i,), (i,)) for i in range(len(src)))

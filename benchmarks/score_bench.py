@@ -24,12 +24,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"
+from wmt import EN_JA, read_lines  # noqa: E402
+
+DATA = EN_JA
 
 
 def load(n: int) -> tuple[list[str], list[str], list[str]]:
-    src = (DATA / "source.en").read_text(encoding="utf-8").splitlines()
-    ref = (DATA / "reference.ja").read_text(encoding="utf-8").splitlines()
+    src = read_lines(DATA / "source.en")
+    ref = read_lines(DATA / "reference.ja")
     while len(src) < n:
         src, ref = src + src, ref + ref
     src, ref = src[:n], ref[:n]

@@ -22,7 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"
+from wmt import EN_JA, outputs, read_lines  # noqa: E402
+
+DATA = EN_JA
 
 from audit.checks.base import Context, run_rules, select_rules  # noqa: E402
 from audit.embedders import resolve_embedder  # noqa: E402
@@ -41,14 +43,14 @@ def main() -> int:
         print(f"skipped: {DATA} not found")
         return 0
     rules = select_rules((args.select,))
-    source = (DATA / "source.en").read_text(encoding="utf-8").splitlines() if args.source else []
+    source = read_lines(DATA / "source.en") if args.source else []
     embedder = resolve_embedder(None) if args.source and any("embedder" in r.needs for r in rules) else None
     on_refs: Counter[str] = Counter()
     on_systems: Counter[str] = Counter()
     notes: Counter[str] = Counter()
     lines = 0
-    for path in [DATA / "reference.ja", *sorted(DATA.joinpath("systems").glob("*.ja"))]:
-        text = path.read_text(encoding="utf-8").splitlines()
+    for path in outputs(DATA):
+        text = read_lines(path)
         for i in range(0, len(text), args.doc):
             doc = document_from_text("\n".join(x or "。" for x in text[i : i + args.doc]), "ja", presegmented=True)
             lines += len(doc.segments)

@@ -16,7 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "wmt22" / "en-ja"
+from wmt import EN_JA, outputs, read_lines  # noqa: E402
+
+DATA = EN_JA
 
 from audit.checks.base import Context, run_rules, select_rules  # noqa: E402
 from audit.io.document import document_from_text  # noqa: E402
@@ -41,13 +43,13 @@ def main() -> int:
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found")
         return 0
-    src = DATA.joinpath("source.en").read_text(encoding="utf-8").splitlines()
+    src = read_lines(DATA / "source.en")
     keep = [i for i, line in enumerate(src) if line.strip()]
     print(f"WMT22 en-ja with the source, {len(keep)} pairs: NUM004 findings")
-    for path in [DATA / "reference.ja", *sorted((DATA / "systems").glob("*.ja"))]:
-        tgt = path.read_text(encoding="utf-8").splitlines()
+    for path in outputs(DATA):
+        tgt = read_lines(path)
         print(f"  {path.stem:<18} {len(num004([src[i] for i in keep], [tgt[i] or '。' for i in keep]))}")
-    ref = DATA.joinpath("reference.ja").read_text(encoding="utf-8").splitlines()
+    ref = read_lines(DATA / "reference.ja")
     injected = found = 0
     for i in keep:
         s, t = src[i], ref[i]

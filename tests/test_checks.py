@@ -861,7 +861,7 @@ def test_same_quantity_written_two_ways(text, flagged):
 
 
 def test_a_word_kept_in_latin_letters_counts_as_rendered():
-    from audit.checks.fidelity import _Witness
+    from audit.checks.omission import _Witness
 
     en = "Quorvex Dynamics will supply the sensors."
     for ja in ("Quorvex Dynamicsがセンサーを供給する。", "ＱＵＯＲＶＥＸ　ＤＹＮＡＭＩＣＳがセンサーを供給する。"):
@@ -886,7 +886,7 @@ def test_dropped_list_item_is_found():
 
 
 def test_an_enumeration_of_clauses_is_not_a_list_of_items():
-    from audit.checks.fidelity import _enumerations
+    from audit.checks.omission import _enumerations
 
     en = "We ate at noon, they sang a song and we all left early."  # the shape of a list, of clauses
     assert not _enumerations(en) and not pair_findings([en], ["正午に食事をして、歌を歌った。"], "OMI006")

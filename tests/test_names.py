@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from audit.lexicon.names import NO_RENDERING, Dictionary, kana_key, rendering, transliterate
+from audit.lexicon.kana import kana_key
+from audit.lexicon.names import Dictionary
+from audit.lexicon.transliteration import NO_RENDERING, rendering, transliterate
 
 pytest.importorskip("e2k")
 
@@ -194,7 +196,8 @@ def test_implausible_katakana_is_flagged_without_the_source(cli, tmp_path):
     ],
 )
 def test_english_words_are_witnessed_in_the_translation_through_jmdict(word, text, strict, with_readings):
-    from audit.lexicon.names import EnJaIndex, to_katakana
+    from audit.lexicon.kana import to_katakana
+    from audit.lexicon.names import EnJaIndex
 
     index = EnJaIndex.shared()
     if not index.index:

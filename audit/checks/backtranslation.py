@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from audit.checks.base import Context, Hit, rule
-from audit.checks.fidelity import _pairs
+from audit.checks.pairs import _pairs
 from audit.lexicon.script import LOG_RATIO_MEAN, LOG_RATIO_SD
 from audit.model import BackTranslation, Segment, Severity
 
@@ -206,7 +206,7 @@ def _diverging(ctx: Context, p: _Pair) -> Iterator[Hit]:
     z = (math.log(max(len(t_text), 1) / max(len(s_text), 1)) - LOG_RATIO_MEAN) / LOG_RATIO_SD
     bt_words = {w for h in hyps for w in re.findall(r"[A-Za-z]+", h)}
     bt_stems = {_stem(w) for w in bt_words}
-    from audit.lexicon.names import to_katakana
+    from audit.lexicon.kana import to_katakana
 
     t_norm = unicodedata.normalize("NFKC", t_text)
     t_upper = t_norm.upper()

@@ -1,3 +1,20 @@
 """Importing this module registers every built-in rule."""
 
-from audit.checks import backtranslation, consistency, duplication, fidelity, garbled, glossary, names, suppress, untranslated  # noqa: F401
+from audit.checks import (  # noqa: F401
+    acronyms,
+    addition,
+    backtranslation,
+    consistency,
+    duplication,
+    entities,
+    expansions,
+    garbled,
+    glossary,
+    length,
+    names,
+    numbers,
+    omission,
+    people,
+    suppress,
+    untranslated,
+)

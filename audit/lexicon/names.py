@@ -1,4 +1,5 @@
-"""Names across scripts: English → katakana (e2k), kana phonetic keys, and JMdict/JMnedict.
+"""Names across scripts: JMdict/JMnedict forms and glosses, entity and person indexes, and a
+katakana plausibility model (kana keys are in ``lexicon.kana``, e2k in ``lexicon.transliteration``).
 
 A name survives translation into Japanese as Latin text, as a known Japanese form (JMnedict:
 岸田 for Kishida), or as a katakana transliteration. Transliterations vary (L/R, B/V, long
@@ -10,7 +11,6 @@ the document's own vocabulary separates names from words.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 import sqlite3
@@ -19,296 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-_SMALL = str.maketrans("ァィゥェォャュョヮヵヶッ", "アイウエオヤユヨワカケ ")
-_V = {"ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴ": "ブ"}
-_HIRA_TO_KATA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
-
-
-def to_katakana(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).translate(_HIRA_TO_KATA)
-
-
-_ROWS = {
-    "a": "アカガサザタダナハバパマヤラワ",
-    "i": "イキギシジチヂニヒビピミリ",
-    "u": "ウクグスズツヅヌフブプムユル",
-    "e": "エケゲセゼテデネヘベペメレ",
-    "o": "オコゴソゾトドノホボポモヨロヲ",
-}
-_VOWEL = {ch: v for v, chars in _ROWS.items() for ch in chars}
-# A vowel that only lengthens the one before it: トウキョウ ~ トーキョー ~ トキョ.
-_LENGTHENERS = {"a": "ア", "i": "イ", "u": "ウ", "e": "イエ", "o": "ウオ"}
-
-
-def without_v(text: str) -> str:
-    """ヴ written as the バ row, as transliterations agree it may be: ヴァ → バ, ヴ → ブ."""
-    for a, b in _V.items():
-        text = text.replace(a, b)
-    return text
-
-
-def kana_key(text: str) -> str:
-    """A katakana string reduced to what transliterations agree on (long vowels, small kana, ・, ヴ)."""
-    s = without_v(to_katakana(text))
-    s = re.sub(r"[\sー・=＝\-‐ッ]", "", s.translate(_SMALL)).replace(" ", "")
-    out: list[str] = []
-    for ch in s:
-        prev = _VOWEL.get(out[-1]) if out else None
-        if prev is not None and ch in _LENGTHENERS[prev]:
-            continue
-        out.append(ch)
-    return "".join(out)
-
-
-# each kana's consonant (voiced and unvoiced share one: カ/ガ, ハ/バ/パ) by column of _ROWS
-_CONSONANT = {
-    ch: row
-    for row, chars in enumerate(("アイウエオ", "カキクケコガギグゲゴ", "サシスセソザジズゼゾ", "タチツテトダヂヅデド", "ナニヌネノ",
-                                 "ハヒフヘホバビブベボパピプペポ", "マミムメモ", "ヤユヨ", "ラリルレロ", "ワヲ"))
-    for ch in chars
-}
-
-
-_VOICED = frozenset("ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポ")
-
-
-def spelling_allows(how: str | None, name: str) -> bool:
-    """Whether a ``"alike:LETTERS"`` difference is explained by letters the name has (``"alike:th"``
-    by the th of Matheson); plain ``"alike"`` always is."""
-    if how is None or not how.startswith("alike"):
-        return False
-    _, _, letters = how.partition(":")
-    low = name.lower()
-    if letters == "double":
-        return re.search(r"([a-z])\1", low) is not None
-    if letters == "final":
-        return True  # the caller knows whether the form came from the dictionary
-    return not letters or letters in low or (letters == "kh" and "ch" in low)
-
-
-def sound_alike(a: str, b: str) -> str | None:
-    """How two kana a transliteration may write for each other differ: ``"alike"`` (the
-    consonant voiced or not: ス/ズ; i/e or o/u: リー/レー, ソン/スン; ch/j and ts/z: チ/ジ;
-    an h sounded or not: ハ/ア; kh read k or h: カ/ハ; th read s or t: セ/テ; a glide or a
-    vowel: ニャ/ニア) or ``"vowel"`` (one consonant with
-    another vowel: ネ/ニ); None when they are not alike."""
-    if frozenset((a, b)) in _ALIKE_PAIRS:
-        return "alike"
-    ca = _CONSONANT.get(a)
-    va, vb = _VOWEL.get(a), _VOWEL.get(b)
-    if ca is not None and ca == _CONSONANT.get(b):
-        if va == vb:
-            return "alike"
-        if (a in _VOICED) != (b in _VOICED):
-            return None
-        return "alike" if frozenset((va, vb)) in _LOOSE_VOWELS else "vowel"
-    cb = _CONSONANT.get(b)
-    if va is not None and va == vb and ca is not None and cb is not None:
-        # letters read two ways, when the name has them (the caller checks): an h sounded or
-        # silent (ベルハラ, ベルアラ), kh or ch read k or h (ミハイル, ミカイル), th read s or t
-        # (マセソン, マテソン)
-        return _SPELLING_ALIKE.get(frozenset((ca, cb)))
-    return None
-
-
-_SPELLING_ALIKE = {frozenset((0, 5)): "alike:h", frozenset((1, 5)): "alike:kh", frozenset((2, 3)): "alike:th"}
-
-
-_LOOSE_VOWELS = frozenset({frozenset("ie"), frozenset("ou")})
-_ALIKE_PAIRS = frozenset(
-    frozenset(p) for p in ("ジヂ", "ジチ", "ヂチ", "ズヅ", "ズツ", "ヅツ", "アヤ", "ウユ", "オヨ")
-)
-
-
-_LOOSE_ENDINGS = frozenset("スズドト")
-
-
-def one_kana_apart(a: str, b: str) -> str | None:
-    """How two phonetic keys differ when they differ by one kana: ``"alike"`` (a consonant
-    voiced or not, an -ng-'s グ or an r's ル, a final s, z, d or t), ``"vowel"`` (one consonant
-    with another vowel: ネミック/ニミック, a variant of a guess, a misspelling of a known form),
-    ``"edge-inserted"`` or ``"edge-dropped"`` (a kana more or less at either end: a compound such
-    as デクラーク, or a misspelling), ``"changed"``, ``"inserted"`` or ``"dropped"`` (inside the
-    word, ``b`` against ``a``); None when they are equal or further apart."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return None
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) != 1:
-            return None
-        return sound_alike(a[diff[0]], b[diff[0]]) or "changed"
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    for i in range(len(long_)):
-        if long_[:i] + long_[i + 1 :] == short:
-            c, after = long_[i], long_[i + 1 : i + 2]
-            if c in (after, long_[i - 1 : i]):
-                return "alike:double"  # a letter doubled or not, when the name doubles one: タゲススピーゲル (ss)
-            if i == len(long_) - 1 and c in _LOOSE_ENDINGS:
-                # a final s, z, d or t: ブック/ブックス, ランド/ラン; dropped from a form the
-                # dictionary lists (ボリス → ボリ), the caller takes it for a misspelling
-                return "alike" if len(b) > len(a) else "alike:final"
-            if (
-                (c == "ル" and i > 0)  # an r sounded or not: ハフタル/ハフター, ジョルジ/ジョージ
-                or c == "ワ" and _VOWEL.get(long_[i - 1 : i]) in ("o", "u")  # a w glide: ゴゴワイ/ゴゴイ
-                or c == "グ" and long_[i - 1 : i] == "ン"  # English -ng- with or without グ: ハリングトン
-                or c == "ン" and after and _CONSONANT.get(after) in (4, 6)  # a doubled n or m: アンナ/アナ, エンマ/エマ
-            ):
-                return "alike"
-            if i == 0 or i == len(long_) - 1:
-                return "edge-inserted" if len(b) > len(a) else "edge-dropped"
-            return "inserted" if len(b) > len(a) else "dropped"
-    return None
-
-
-def similarity(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
-
-
-def best_window(key: str, text_key: str) -> tuple[float, str]:
-    """Best similarity of ``key`` with any stretch of ``text_key`` of about its length."""
-    if not key or not text_key:
-        return 0.0, ""
-    best, found = 0.0, ""
-    n = len(key)
-    for size in range(max(1, n - 2), n + 3):
-        for i in range(0, max(1, len(text_key) - size + 1)):
-            window = text_key[i : i + size]
-            r = similarity(key, window)
-            if r > best:
-                best, found = r, window
-    return best, found
-
-
-@lru_cache(maxsize=4096)
-def transliterate(word: str) -> str:
-    """English word → katakana with e2k ('' when e2k is not installed)."""
-    conv = _e2k()
-    if conv is None:
-        return ""
-    try:
-        return str(conv(word.lower()))
-    except Exception:  # noqa: BLE001 - a model failure must not stop the audit
-        return ""
-
-
-@dataclass(frozen=True)
-class Rendering:
-    """How well a stretch of katakana renders an English word, by e2k's own model.
-
-    ``mean`` is the average log-probability per kana (and end of word) of the stretch given the
-    word, with the model's input teacher-forced; ``worst`` the lowest single one. A correct
-    transliteration that differs from e2k's first choice (ワルター for "Walter") still scores
-    well (mean about -0.8); two kana changed at random (ラミネス for "Ramirez") score about -1.7 and
-    have one kana below -8.
-    """
-
-    text: str
-    mean: float
-    worst: float
-
-
-KATAKANA_PIECE = re.compile(r"[ァ-ヺー]{2,}")
-
-
-NO_RENDERING = Rendering("", float("-inf"), float("-inf"))
-
-
-def rendering(word: str, text: str, near: str = "") -> Rendering | None:
-    """The stretch of katakana in ``text`` that best renders ``word``: ``NO_RENDERING`` when there
-    is none, None when e2k is not installed.
-
-    Every substring of every katakana word (split at ・ and ＝) is scored; ``near``, a phonetic
-    key (of e2k's rendering), restricts the search to words whose key is at least loosely
-    similar (0.4) to it and to stretches at least 60% as long.
-    A hyphenated word is scored part by part and gets its weakest part's score.
-    """
-    parts = [p for p in word.split("-") if len(p) >= 3] or [word]
-    if len(parts) > 1:
-        scores = [rendering(p, text, kana_key(transliterate(p))) for p in parts]
-        known = [s for s in scores if s is not None]
-        return min(known, key=lambda s: s.mean) if len(known) == len(scores) else None
-    conv = _e2k()
-    if conv is None:
-        return None
-    best = NO_RENDERING
-    shortest = max(2, round(len(near) * 0.6))  # a prefix (スコット for "Scotland") is not a rendering
-    for piece in KATAKANA_PIECE.findall(text):
-        if near and best_window(near, kana_key(piece))[0] < 0.4:
-            continue
-        for i in range(len(piece) - 1):
-            chars, ends = _forced(conv, word, piece[i:])
-            for j in range(2, len(chars) + 1):
-                if near and len(kana_key(piece[i : i + j])) < shortest:
-                    continue
-                seq = [*chars[:j], ends[j - 1]]
-                mean = sum(seq) / len(seq)
-                if mean > best.mean:
-                    best = Rendering(piece[i : i + j], round(mean, 3), round(min(seq), 3))
-    return best
-
-
-def word_rendering(word: str, kana: str) -> Rendering | None:
-    """How well the whole katakana word ``kana`` (not its best stretch) renders ``word``, by e2k's
-    model; None when e2k is not installed. A kana glued to either end of a name (ナシティリンク)
-    costs the whole word what the stretch without it hides."""
-    conv = _e2k()
-    if conv is None:
-        return None
-    chars, ends = _forced(conv, word, kana)
-    if not chars:
-        return NO_RENDERING
-    seq = [*chars, ends[-1]]
-    return Rendering(kana, round(sum(seq) / len(seq), 3), round(min(seq), 3))
-
-
-_FORCE_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=8192)
-def _forced(conv, word: str, kana: str) -> tuple[tuple[float, ...], tuple[float, ...]]:  # noqa: ANN001
-    """Log-probabilities of each kana of ``kana`` after the ones before it, and of the word
-    ending after each kana, under e2k's model for ``word``."""
-    import numpy as np
-
-    s2s = conv.s2s
-    table = {ch: i for i, ch in enumerate(s2s.out_table)}
-    ids = [table[ch] for ch in kana if ch in table]
-    src = np.array([s2s.sos_idx, *(conv.in_table[c] for c in word.lower() if c in conv.in_table), s2s.eos_idx])
-    steps: list = []
-
-    def decode(logits):  # noqa: ANN001, ANN202
-        z = logits - logits.max()
-        steps.append(z - np.log(np.exp(z).sum()))
-        k = len(steps) - 1
-        return ids[k] if k < len(ids) else s2s.eos_idx
-
-    with _FORCE_LOCK:  # max_len is the model's; restored at once
-        saved = s2s.max_len
-        s2s.max_len = len(ids) + 1
-        try:
-            s2s.forward(src, decode)
-        finally:
-            s2s.max_len = saved
-    chars = tuple(float(steps[k][ids[k]]) for k in range(len(ids)))
-    ends = tuple(float(steps[k + 1][s2s.eos_idx]) for k in range(len(ids)))
-    return chars, ends
-
-
-_E2K: object | None = None
-_E2K_LOCK = threading.Lock()
-
-
-def _e2k():  # noqa: ANN202
-    global _E2K
-    with _E2K_LOCK:
-        if _E2K is None:
-            try:
-                from e2k import C2K
-
-                _E2K = C2K()
-            except ImportError:
-                _E2K = False
-    return _E2K or None
+from audit.lexicon.kana import edit_distance, to_katakana
+from audit.lexicon.transliteration import KATAKANA_PIECE
 
 
 class Dictionary:
@@ -818,17 +530,6 @@ class KatakanaModel:
         return ok[n]
 
 
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance between two short strings (readings, names)."""
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
-    return row[-1]
-
-
 def read_alike(a: str, b: str) -> tuple[str, str] | None:
     """Two kanji strings of one length whose differing characters have readings (KANJIDIC2, on
     and kun) that are the same or one kana apart (of two kana or more), and Mandarin readings one
@@ -857,9 +558,15 @@ _KNOWN_PERSON = re.compile(
     r"\((?:18|19|20)\d\d|\b(?:President|Prime Minister|Premier|Minister|Chancellor|Chairman|General Secretary|"
     r"Secretary|Governor|Mayor|Senator|politician|Emperor|King|Queen)\b"
 )
+
+
 _KANJI_NAME = re.compile(r"[\u4e00-\u9fff々]+")
+
+
 # a Hepburn syllable (after long vowels' marks and doubled consonants are removed)
 _HEPBURN = re.compile(r"(?:sh|ch|ts|[kgsztdnhbpmr]y?|j|f|w|y)?[aiueo]|n")
+
+
 _NOT_HEPBURN = frozenset("si ti tu hu zi di du".split())
 
 
