@@ -191,6 +191,10 @@ def test_two_handles_run_together_are_not_an_email_address():
         ("Parcels usually go by Citylink for next-day delivery by half past five.", "荷物は通常ナシティリンクで翌日の午後５時半までに届きます。"),
         # a lower-case word before the name is not written with it ("only Norton")
         ("The company said that only Norton has won the award eleven years in a row.", "同社によると、リノートンだけが11年連続でその賞を受賞している。"),
+        # another vowel is a variant of a guess, but a misspelling of a form the dictionary lists
+        ("France said on Monday that the group was active in Libya.", "ヒランスは月曜日、そのグループがリビアで活動していると述べた。"),
+        # a particle glued to the surname must be the particle's own kana (デクラーク), not any kana
+        ("Tributes were paid to de Klerk at the church service on Sunday morning.", "日曜日の朝、教会の礼拝でミクラーク氏に追悼の言葉が捧げられた。"),
     ],
 )
 def test_one_kana_off_at_a_name_edge_or_a_doubled_kana(en, ja):

@@ -414,6 +414,10 @@ def _one_kana_off(name: str, words: list[str], expected: dict[str, str], diction
                 how = _compound_part_off(e, w)  # a compound the dictionary does not know as a whole
             if how == "alike:final" and e in dictionary_keys:
                 how = "edge-dropped"  # the dictionary's form ends so: ボリス written ボリ
+            elif how == "vowel" and e in dictionary_keys and e[0] != k[0]:
+                # another vowel in the first kana of a form the dictionary lists (ヒランス); further
+                # in, an unstressed vowel is written several ways (セインズベリー, セインズブリー)
+                how = "changed"
             elif how is not None and how.startswith("alike:"):
                 how = "alike" if spelling_allows(how, name) else "changed"
             if how not in ("changed", "inserted", "dropped", "edge-inserted", "edge-dropped"):
@@ -423,7 +427,7 @@ def _one_kana_off(name: str, words: list[str], expected: dict[str, str], diction
             if e not in dictionary_keys:
                 if w in model.vocabulary:
                     continue  # a word of its own (ドレス), not e2k's guess misspelt
-                scored = word_rendering(name, w) if how.startswith("edge") else rendering(name, w, e)
+                scored = word_rendering(name, w)  # the whole word, as written: a stretch of it would hide the kana too many
                 if scored is None or _scores_at_least(scored, OK_RENDERING):
                     continue  # e2k's guess is a guess: the word must also be one its model finds unlikely
             return w, e
@@ -474,7 +478,8 @@ def _glued_word_before(name: str, s_text: str | None, extra: str) -> bool:
         return False
     before = m.group(1)
     if before.lower() in _NAME_PARTICLES:
-        return True
+        # the extra kana must be the particle's own (デ of "de Klerk"), not any kana (ミクラーク)
+        return kana_key(transliterate(before + name)).startswith(extra) or kana_key(transliterate(before)).startswith(extra)
     # a capitalised word that ends like the extra kana: part of the name (New York), where a
     # lower-case one ("only Norton") is not written with it
     return before[:1].isupper() and kana_key(transliterate(before)).endswith(extra)
