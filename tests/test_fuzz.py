@@ -21,7 +21,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from audit.config import Config, resolve
@@ -209,6 +209,7 @@ units = rarely(st.lists(st.tuples(en_text, ja_text), max_size=12), st.lists(st.t
 
 @FUZZ
 @given(rows=units, header=st.booleans(), extra=rarely(st.lists(st.text(max_size=10), max_size=3), st.just([])))
+@example(rows=[("3.5億ドル\r", "")], header=False, extra=[])  # found by this test: a lone CR in a cell stopped csv with a traceback
 def test_tsv(work, rows, header, extra):
     lines = (["source\ttarget"] if header else []) + ["\t".join([s, t, *extra]) for s, t in rows]
     path = work / "u.tsv"
@@ -461,3 +462,26 @@ def test_configuration(work, pair_file, items, pyproject, garbage):
         _STATS["configuration"]["inputs"] += 1
         return
     outcome("configuration", pair_file, cfg=cfg)
+
+
+@pytest.mark.parametrize("name, content", [
+    ("u.jsonl", '{"source": "Hello.", "target": "\\ud854こんにちは。"}\n'),  # half a surrogate pair, escaped
+    ("u.xlf", '<?xml version="1.0"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file source-language="en" '
+              'target-language="ja" datatype="plaintext" original="f"><body><trans-unit id="1"><source>Hi</source>'
+              '<target>&#xD800;こんにちは</target></trans-unit></body></file></xliff>'),
+    ("u.tmx", '<tmx version="1.4"><header srclang="en"/><body><tu><tuv xml:lang="en"><seg>Hi</seg></tuv>'
+              '<tuv xml:lang="ja"><seg>&#xDC00;やあ</seg></tuv></tu></body></tmx>'),
+])
+def test_an_escaped_lone_surrogate_is_refused_in_one_line(cli, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    r = cli("check", path)
+    assert r.code == 2 and r.err.count("\n") == 1 and "Traceback" not in r.err, r.err
+
+
+def test_a_po_escape_is_read_as_text_not_as_a_surrogate(cli, tmp_path):
+    path = tmp_path / "u.po"
+    path.write_text('msgid "Hello \\u3042 \\x41 \\101"\nmsgstr "こんにちは\\tあ\\n"\n', encoding="utf-8")
+    r = cli("check", path, "--format", "json")
+    assert r.code == 0, r.err
+    assert r.json()["documents"]["target"]["sha256"]
