@@ -56,9 +56,15 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, mon
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
 
 
+def _interruptible() -> None:
+    """A run started from a background job inherits SIGINT ignored (POSIX shells do that), and
+    Python then leaves it ignored: give the child the default, as a terminal's Ctrl-C finds it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(tmp_path: Path, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "audit", *args], cwd=tmp_path, env=_env(tmp_path),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_interruptible)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
