@@ -218,7 +218,7 @@ def test_tsv(work, rows, header, extra):
 
 
 _json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                            lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)),
                             max_leaves=6)
 
 
@@ -372,7 +372,7 @@ def _toml_value(value: object) -> str:
 
 
 _toml_values = st.recursive(rarely(surrogates, st.booleans(), st.integers(), st.floats(), st.text(max_size=12)),
-                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=2),
+                            lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=2)),
                             max_leaves=5)
 
 
