@@ -281,3 +281,25 @@ def test_one_source_name_spelled_two_ways():
     # the name inside a longer katakana word is not a spelling of it alone
     assert not findings(["Afghan officials met in Kabul.", "The Afghan government agreed."],
                         ["アフガニスタン人の当局者がカブールで会談した。", "アフガン政府は合意した。"], "CON009")
+
+
+def test_the_katakana_model_is_built_once_then_read_back_and_a_damaged_copy_is_rebuilt(tmp_path, monkeypatch):
+    from audit.lexicon.names import KatakanaModel, _jamdict_path
+
+    path = _jamdict_path()
+    if path is None:
+        pytest.skip("jamdict-data is not installed")
+    first = KatakanaModel(path, tmp_path)
+    [stored] = tmp_path.glob("katakana-model-*.marshal")
+
+    def built_again(self, _path):
+        raise AssertionError("built again although a copy was cached")
+
+    with monkeypatch.context() as m:
+        m.setattr(KatakanaModel, "_build", built_again)
+        second = KatakanaModel(path, tmp_path)
+    assert second._state() == first._state() and second.weakest("ヂョヌヮ") == first.weakest("ヂョヌヮ")
+    stored.write_bytes(b"not a model")
+    third = KatakanaModel(path, tmp_path)
+    assert third._state() == first._state()
+    assert KatakanaModel(path, None)._state() == first._state()  # no cache folder: built, nothing written
