@@ -303,3 +303,22 @@ def test_the_katakana_model_is_built_once_then_read_back_and_a_damaged_copy_is_r
     third = KatakanaModel(path, tmp_path)
     assert third._state() == first._state()
     assert KatakanaModel(path, None)._state() == first._state()  # no cache folder: built, nothing written
+
+
+def test_the_english_japanese_index_is_read_back_from_its_cache(tmp_path, monkeypatch):
+    from audit.lexicon.names import EnJaIndex, _jamdict_path
+
+    path = _jamdict_path()
+    if path is None:
+        pytest.skip("jamdict-data is not installed")
+    (tmp_path / "en-ja-index-0000000000000000.marshal").write_bytes(b"from an older jamdict-data")
+    first = EnJaIndex(path, tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] != [] and not (tmp_path / "en-ja-index-0000000000000000.marshal").exists()
+
+    def built_again(self, *_args):
+        raise AssertionError("built again although a copy was cached")
+
+    monkeypatch.setattr(EnJaIndex, "_build", built_again)
+    second = EnJaIndex(path, tmp_path)
+    assert second.index == first.index and second.readings == first.readings
+    assert second.forms("strengthened") == first.forms("strengthen") and second.found("cooperation", "協力を強化")
