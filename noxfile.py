@@ -104,7 +104,9 @@ def fuzz(session: nox.Session) -> None:
     Path("reports").mkdir(exist_ok=True)
     stats = Path("reports") / "fuzz.json"
     stats.unlink(missing_ok=True)
-    env = {"AUDIT_FUZZ_EXAMPLES": session.env.get("AUDIT_FUZZ_EXAMPLES", "10000"), "AUDIT_FUZZ_STATS": str(stats.resolve())}
+    import os
+
+    env = {"AUDIT_FUZZ_EXAMPLES": os.environ.get("AUDIT_FUZZ_EXAMPLES", "10000"), "AUDIT_FUZZ_STATS": str(stats.resolve())}
     session.run("pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py", *session.posargs, env=env)
     session.run("python", "benchmarks/hang_bench.py")
 

@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--compute-type", default="default", metavar="TYPE", help="CTranslate2 compute type: default, int8, float32, auto…")
     bt.add_argument("--max-decoding-length", type=_positive_int, default=256, metavar="N", help="longest back-translation in tokens")
     bt.add_argument("--threads", type=int, default=0, metavar="N", help="CPU threads (0: all)")
-    bt.add_argument("--no-cache", action="store_true", help="do not read or write the back-translation cache")
+    bt.add_argument("--no-cache", action="store_true", help="do not read or write the cache of back-translations and sentence vectors")
     c.add_argument("--debug", action="store_true", help="show tracebacks")
 
     a = sub.add_parser("align", help="align the sentences of a source and its translation")

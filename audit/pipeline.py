@@ -100,10 +100,9 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     else:
         say("aligning")
         from audit.align import AlignSettings, align
-        from audit.embedders import resolve_embedder
 
         settings = AlignSettings()
-        embed = resolve_embedder(cfg.embedder)
+        embed = _embedder(request)
         src_vectors = embed([s.text for s in source.segments])
         tgt_vectors = embed([t.text for t in target.segments])
         bt_by_segment = {b.segment: b.text for b in backtranslations}
@@ -130,11 +129,10 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     pair_scores: list[dict[str, Any]] = []
     notes = []
     if source is not None and alignment:
-        from audit.embedders import resolve_embedder
 
         pairs, scores, note = score_pairs(
             source, target, alignment, backtranslations, src_vectors=src_vectors, tgt_vectors=tgt_vectors,
-            embedder=embed or resolve_embedder(cfg.embedder),
+            embedder=embed or _embedder(request),
         )  # fmt: skip
         pair_scores.extend(pairs)
         doc_scores.extend(scores)
@@ -159,9 +157,8 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     clock = time.perf_counter()
     rules = select_rules(cfg.select, cfg.ignore)
     if source is not None and embed is None:
-        from audit.embedders import resolve_embedder
 
-        embed = resolve_embedder(cfg.embedder)
+        embed = _embedder(request)
     ctx = Context(
         target=target,
         source=source,
@@ -376,3 +373,16 @@ def build_signature(
 
     signature["id"] = signature_id(signature)
     return signature
+
+
+def _embedder(request: AuditRequest) -> Any:
+    """The configured sentence encoder, with its vectors cached across runs unless the request
+    says not to (``--no-cache``)."""
+    from audit.embedders import cached, resolve_embedder
+
+    embed = resolve_embedder(request.config.embedder)
+    if not request.use_cache:
+        return embed
+    from audit.backtranslate.packages import audit_home
+
+    return cached(embed, audit_home() / "cache" / "embeddings.sqlite3")

@@ -88,7 +88,10 @@ def test_a_killed_audit_leaves_a_whole_report_or_the_old_one(tmp_path, sig):
         assert "Traceback" not in err
         stopped += code != 0
         if code != 0 and sig != signal.SIGKILL:
-            assert code == 130 and err.strip().endswith("interrupted")
+            # 130 once the CLI runs; killed by the signal itself when it came during start-up,
+            # before Python or the CLI set their handlers (under load), when nothing is written yet
+            assert code in (130, -sig), code
+            assert code != 130 or err.strip().endswith("interrupted")
         report = json.loads(out.read_text(encoding="utf-8"))  # whole, whichever it is
         assert report["schema"] == json.loads(before[0])["schema"]
         assert json.loads(baseline.read_text(encoding="utf-8"))["documents"]

@@ -1,4 +1,5 @@
-"""A persistent back-translation cache: SQLite, keyed by translator signature, n-best and text.
+"""A persistent cache of back-translations and sentence vectors: SQLite, keyed by the
+translator's or encoder's signature (and n-best) and the text.
 
 Two audits may share it at once (SQLite locking, WAL journal, a busy timeout). A cache file
 that is not a database, or is damaged, is moved aside and rebuilt; if even that fails the
@@ -12,6 +13,8 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+
+import numpy as np
 
 from audit.backtranslate.base import BackTranslator, Hypothesis
 
@@ -39,6 +42,7 @@ class Cache:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS bt (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
@@ -90,6 +94,41 @@ class Cache:
         try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany("INSERT OR REPLACE INTO bt VALUES (?, ?)", rows)
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+            self.problem = f"cache write failed: {exc}"
+
+    def get_vectors(self, signature: str, texts: Sequence[str], dim: int) -> dict[str, np.ndarray]:
+        """Sentence vectors stored for ``texts`` under an encoder ``signature`` (float32, ``dim`` long)."""
+        if self._db is None:
+            return {}
+        keys = {_key(signature, -1, t): t for t in set(texts)}
+        items = list(keys)
+        found: dict[str, np.ndarray] = {}
+        try:
+            for i in range(0, len(items), 500):
+                chunk = items[i : i + 500]
+                q = f"SELECT key, value FROM emb WHERE key IN ({','.join('?' * len(chunk))})"  # noqa: S608
+                for k, v in self._db.execute(q, chunk):
+                    vec = np.frombuffer(v, dtype=np.float32)
+                    if vec.shape == (dim,):
+                        found[keys[k]] = vec  # a damaged row is embedded again
+        except sqlite3.DatabaseError as exc:
+            self._rebuild(exc)
+            return {}
+        return found
+
+    def put_vectors(self, signature: str, vectors: dict[str, np.ndarray]) -> None:
+        if self._db is None or not vectors:
+            return
+        rows = [(_key(signature, -1, t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             try:
