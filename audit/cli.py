@@ -80,12 +80,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="COMET model folder, checkpoint or name (extra 'comet'): reference-based with --reference, "
         "quality estimation for reference-free models, round trip with back-translations",
     )
+    llm = c.add_argument_group("models behind an OpenAI-compatible API (extra 'llm')")
+    llm.add_argument(
+        "--reviewer",
+        metavar="openai:MODEL",
+        help="add a review stage: the model marks error spans with a category, severity, explanation and correction",
+    )
+    llm.add_argument(
+        "--llm-base-url",
+        metavar="URL",
+        help="the server (default: OPENAI_BASE_URL, else OpenAI's); e.g. http://localhost:11434/v1 for Ollama. "
+        "The key is read from OPENAI_API_KEY (or the variable llm-api-key-env names), never from the command line",
+    )
+    llm.add_argument("--llm-max-requests", metavar="N", help="most requests this audit may send (retries included)")
     bt = c.add_argument_group("back-translation")
     bt.add_argument(
         "--backtranslate",
         metavar="auto|none|MODEL|FILE",
         help="auto (default): an installed ja→en model if any; none; a model name, pair (ja_en) or folder; "
-        "or a TSV/JSONL file of back-translations made elsewhere",
+        "a TSV/JSONL file of back-translations made elsewhere; or openai:MODEL (an OpenAI-compatible server)",
     )
     bt.add_argument("--beam-size", type=_positive_int, default=4, metavar="N", help="beam size (default 4, as Argos)")
     bt.add_argument(
@@ -210,7 +223,10 @@ def _terminate_as_interrupt() -> Any:
         return None
 
 
-EMBEDDER_HELP = "sentence encoder: use (default, multilingual USE) or sentence-transformers:MODEL_OR_PATH (extra 'st')"
+EMBEDDER_HELP = (
+    "sentence encoder: use (default, multilingual USE), sentence-transformers:MODEL_OR_PATH (extra 'st') "
+    "or openai:MODEL (an OpenAI-compatible embeddings API at --llm-base-url, extra 'llm')"
+)
 
 
 def _err(message: str) -> None:
@@ -241,6 +257,9 @@ def _check(args: argparse.Namespace) -> int:
         "baseline": args.baseline,
         "glossaries": args.glossary,
         "min-confidence": args.min_confidence,
+        "reviewer": args.reviewer,
+        "llm-base-url": args.llm_base_url,
+        "llm-max-requests": args.llm_max_requests,
     }
     config = resolve(cli=cli, config_path=args.config)
     if args.update_baseline and not config.baseline:
@@ -356,7 +375,8 @@ def _compare(args: argparse.Namespace) -> int:
     from audit.config import resolve
     from audit.embedders import resolve_embedder
 
-    spec = resolve(cli={"embedder": args.embedder}).embedder
+    config = resolve(cli={"embedder": args.embedder})
+    spec = config.embedder
     result = compare(
         args.systems,
         source=args.source,
@@ -365,7 +385,7 @@ def _compare(args: argparse.Namespace) -> int:
         metrics=tuple(_codes(args.metrics.lower()) or ()) if args.metrics else None,
         test=args.test,
         n=args.resamples,
-        embedder=resolve_embedder(spec) if args.source and spec != "use" else None,
+        embedder=resolve_embedder(spec, config) if args.source and spec != "use" else None,
     )
     if args.format == "json":
         text = json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -444,7 +464,7 @@ def _align(args: argparse.Namespace) -> int:
     tgt = read_document(args.target, config.target_lang, presegmented=args.presegmented)
     check_languages(tgt, src, config)
     settings = AlignSettings()
-    embedder = resolve_embedder(config.embedder)
+    embedder = resolve_embedder(config.embedder, config)
     beads = align(
         [s.text for s in src.segments],
         [t.text for t in tgt.segments],

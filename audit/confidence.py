@@ -132,6 +132,11 @@ class Model:
         features = {"evidence": _logit(1.0 - none), **pair}
         return _sigmoid(self.risk_intercept + sum(self.risk_weights.get(k, 0.0) * v for k, v in features.items()))
 
+    def calibrated(self, code: str) -> bool:
+        """Whether the model has been fitted on findings of this kind: the reviewer model's
+        (LLM…) are not until it is fitted on a model's output, and carry no confidence."""
+        return family(code) not in UNCALIBRATED or code in self.codes or family(code) in self.families
+
     def signature(self) -> str:
         return f"confidence:{self.version}"
 
@@ -265,6 +270,9 @@ def score(
     out = []
     by_pair: dict[int, list[float]] = {}
     for f, (k, x) in zip(findings, rows, strict=True):
+        if not model.calibrated(f.code):
+            out.append(replace(f, confidence=None))
+            continue
         c = round(model.confidence(f.code, x), 4)
         out.append(replace(f, confidence=c))
         if k is not None:
@@ -274,6 +282,13 @@ def score(
 
 
 EXEMPT = frozenset({"SUP001"})  # about the suppression file, not the translation: always listed, no confidence
+UNCALIBRATED = frozenset({"LLM"})  # families listed without a confidence until a model is fitted on them
+
+
+def _listed_anyway(f: Finding) -> bool:
+    """Listed whatever the threshold: an uncalibrated finding (the reviewer model's, which the
+    user asked for) and a rule finding the reviewer agrees with (agreement is evidence)."""
+    return f.confidence is None or "reviewer" in f.evidence
 
 
 @dataclass(frozen=True)
@@ -315,12 +330,12 @@ def apply(
             k = by_bead.get((tuple(row.get("source", ())), tuple(row.get("target", ()))))
             if k is not None:
                 row["risk"] = scored.pair_risk[k]
-    listed = [f for f in scored.findings if f.confidence is not None and f.confidence >= threshold]
+    listed = [f for f in scored.findings if _listed_anyway(f) or (f.confidence or 0.0) >= threshold]
     held: dict[str, int] = {}
     for f in scored.findings:
-        if f.confidence is not None and f.confidence < threshold:
+        if not _listed_anyway(f) and (f.confidence or 0.0) < threshold:
             held[f.code] = held.get(f.code, 0) + 1
-    listed.sort(key=lambda f: (-(f.confidence or 0.0), f.target.start if f.target else -1, f.code))
+    listed.sort(key=lambda f: (f.confidence is None, -(f.confidence or 0.0), f.target.start if f.target else -1, f.code))
     listed += [f for f in findings if f.code in EXEMPT]
     listed = [replace(f, id=f"F{i:04d}") for i, f in enumerate(listed, 1)]
     scores = []

@@ -34,6 +34,15 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "baseline": str,
     "glossaries": list,
     "min-confidence": (float, int, str),
+    "reviewer": str,
+    "llm-base-url": str,
+    "llm-api-key-env": str,
+    "llm-concurrency": (int, str),
+    "llm-timeout": (float, int, str),
+    "llm-max-requests": (int, str),
+    "llm-max-tokens": (int, str),
+    "llm-seed": (int, str),
+    "llm-samples": (int, str),
 }
 
 # What each key means, for ``audit config`` users and the generated configuration reference
@@ -53,6 +62,15 @@ KEY_DOCS: dict[str, str] = {
     "baseline": "Baseline file for `new==0` and `NAME>=baseline` gates (relative to this file).",
     "glossaries": "Glossary files (TSV `source<TAB>target[<TAB>note]` or TBX), relative to this file.",
     "min-confidence": "List (and gate on) findings at or above this confidence, 0-1; default: the confidence model's threshold for the mode; 0 lists all.",
+    "reviewer": "`openai:MODEL` adds a review stage: a model behind an OpenAI-compatible API marks error spans (extra `llm`); `none` (default) calls nothing.",
+    "llm-base-url": "Base URL of the OpenAI-compatible server (`http://localhost:11434/v1` for Ollama); default: `OPENAI_BASE_URL`, else OpenAI's.",
+    "llm-api-key-env": "Name of the environment variable that holds the API key (default `OPENAI_API_KEY`); the key itself never goes in a file, a log or a report.",
+    "llm-concurrency": "Requests in flight at once (default 4).",
+    "llm-timeout": "Seconds to wait for one answer before retrying it (default 60).",
+    "llm-max-requests": "Most requests one audit may send, retries included (default: no limit); past it the rest is skipped and the report says so.",
+    "llm-max-tokens": "Most tokens (prompt and completion) one audit may spend (default: no limit).",
+    "llm-seed": "Seed sent with every request, for servers that take one (default 0; temperature is always 0).",
+    "llm-samples": "Back-translations per sentence from `--backtranslate openai:MODEL` (default 1); more are sampled at temperature 0.7 and their agreement becomes BTD001's confidence.",
 }
 
 
@@ -73,6 +91,15 @@ class Config:
     baseline: str | None = None
     glossaries: tuple[str, ...] = ()
     min_confidence: float | None = None  # None: the confidence model's default threshold
+    reviewer: str = "none"
+    llm_base_url: str | None = None
+    llm_api_key_env: str = "OPENAI_API_KEY"
+    llm_concurrency: int = 4
+    llm_timeout: float = 60.0
+    llm_max_requests: int | None = None
+    llm_max_tokens: int | None = None
+    llm_seed: int = 0
+    llm_samples: int = 1
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
@@ -92,6 +119,15 @@ class Config:
             "baseline": self.baseline,
             "glossaries": list(self.glossaries),
             "min-confidence": self.min_confidence,
+            "reviewer": self.reviewer,
+            "llm-base-url": self.llm_base_url,
+            "llm-api-key-env": self.llm_api_key_env,
+            "llm-concurrency": self.llm_concurrency,
+            "llm-timeout": self.llm_timeout,
+            "llm-max-requests": self.llm_max_requests,
+            "llm-max-tokens": self.llm_max_tokens,
+            "llm-seed": self.llm_seed,
+            "llm-samples": self.llm_samples,
         }
 
 
@@ -121,6 +157,19 @@ def parse_confidence(value: Any, where: str) -> float:
         raise UsageError(f"{where}: min-confidence {value!r} is not a number from 0 to 1") from None
     if not 0.0 <= number <= 1.0 or number != number:
         raise UsageError(f"{where}: min-confidence {value!r} is not a number from 0 to 1")
+    return number
+
+
+def parse_number(value: Any, key: str, where: str, *, integer: bool = True, minimum: float = 0) -> Any:
+    """A whole (or real) number of at least ``minimum``, from TOML or an environment string."""
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = int(str(value).strip()) if integer and not isinstance(value, float) else float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{where}: {key} {value!r} is not {'a whole number' if integer else 'a number'}") from None
+    if number != number or number < minimum:
+        raise UsageError(f"{where}: {key} {value!r} must be at least {minimum:g}")
     return number
 
 
@@ -238,6 +287,15 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         if not known_prefix(str(code).upper()):
             raise UsageError(f"{origins.get('severity')}: unknown check code '{code}' in 'severity'")
         severity[str(code).upper()] = str(sev)
+    def num(key: str, default: Any, *, integer: bool = True, minimum: float = 0) -> Any:
+        if key not in values:
+            return default
+        return parse_number(values[key], key, origins.get(key, "configuration"), integer=integer, minimum=minimum)
+
+    for key in ("reviewer",):
+        spec = values.get(key)
+        if spec is not None and spec != "none" and not str(spec).startswith("openai:"):
+            raise UsageError(f"{origins.get(key, 'configuration')}: {key} {spec!r}: write openai:MODEL, or none")
     select = codes("select") if "select" in values else ("",)
     max_bytes = parse_size(values["max-size"], origins.get("max-size", "")) if "max-size" in values else DEFAULT_MAX_BYTES
     return Config(
@@ -258,5 +316,14 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         min_confidence=(
             parse_confidence(values["min-confidence"], origins.get("min-confidence", "")) if "min-confidence" in values else None
         ),
+        reviewer=values.get("reviewer", "none"),
+        llm_base_url=values.get("llm-base-url"),
+        llm_api_key_env=values.get("llm-api-key-env", "OPENAI_API_KEY"),
+        llm_concurrency=num("llm-concurrency", 4, minimum=1),
+        llm_timeout=num("llm-timeout", 60.0, integer=False, minimum=0.001),
+        llm_max_requests=num("llm-max-requests", None),
+        llm_max_tokens=num("llm-max-tokens", None),
+        llm_seed=num("llm-seed", 0),
+        llm_samples=num("llm-samples", 1, minimum=1),
         origins=dict(origins),
     )

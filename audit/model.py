@@ -236,6 +236,7 @@ class Report:
     baseline: Mapping[str, Any] | None = None  # audit.baseline.comparison(), when a baseline was given
     min_confidence: float | None = None  # the threshold findings were listed at (None: all listed)
     held_back: Mapping[str, int] = field(default_factory=dict)  # findings below it, by code
+    services: tuple[Mapping[str, Any], ...] = ()  # what each remote model cost (audit.llm.client.Usage), by stage
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "signature", _freeze(self.signature))
@@ -297,6 +298,7 @@ class Report:
             },
             "findings": [f.to_dict() for f in self.findings],
             "stages": [s.to_dict() for s in self.stages],
+            "services": [_jsonable(x) for x in self.services],
             "gates": [g.to_dict() for g in self.gates],
             "baseline": _jsonable(self.baseline) if self.baseline is not None else None,
             "summary": self.summary(),

@@ -86,7 +86,8 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
 
     say("back-translating")
     clock = time.perf_counter()
-    backtranslations, bt_signature = _backtranslate(request, target, stages)
+    services: list[dict[str, Any]] = []  # what each remote model cost
+    backtranslations, bt_signature = _backtranslate(request, target, stages, services)
     if bt_signature:
         stages[-1] = replace(stages[-1], seconds=time.perf_counter() - clock)
 
@@ -153,6 +154,12 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     if comet_signature:
         stages[-1] = replace(stages[-1], seconds=time.perf_counter() - clock)
 
+    say("reviewing")
+    clock = time.perf_counter()
+    review = _review(request, target, source, alignment, stages, services)
+    if review is not None:
+        stages[-1] = replace(stages[-1], seconds=time.perf_counter() - clock)
+
     say("checking")
     clock = time.perf_counter()
     rules = select_rules(cfg.select, cfg.ignore)
@@ -166,8 +173,11 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         backtranslation={b.segment: b for b in backtranslations} if bt_signature else None,
         glossary=glossary,
         embedder=embed,
+        review=review,
     )
     findings, runs = run_rules(ctx, rules, cfg.severity)
+    if review is not None:
+        findings = _merge_review(findings, target, source, alignment, pair_scores)
     suppressed_count = 0
     if cfg.suppressions:
         from audit.checks.base import override_for
@@ -199,6 +209,7 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     signature = build_signature(
         cfg, target, source, reference, [r.rule.code for r in runs if r.ran], bt_signature, comet_signature,
         glossaries=list(glossary.files) if glossary else [], min_confidence=judged.threshold,
+        reviewer=next((x["signature"] for x in services if x["stage"] == "review"), None),
     )
     report = Report(
         signature=signature,
@@ -213,6 +224,7 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         backtranslations=backtranslations,
         min_confidence=judged.threshold,
         held_back=judged.held_back,
+        services=tuple(services),
     )
     if baseline is not None:
         from audit.baseline import comparison, updated
@@ -225,15 +237,18 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
     return report
 
 
-def _backtranslate(request: AuditRequest, target: Document, stages: list[Stage]) -> tuple[tuple[BackTranslation, ...], str | None]:
-    """Run the back-translation stage; record it (ran or skipped) in ``stages``."""
+def _backtranslate(
+    request: AuditRequest, target: Document, stages: list[Stage], services: list[dict[str, Any]]
+) -> tuple[tuple[BackTranslation, ...], str | None]:
+    """Run the back-translation stage; record it (ran or skipped) in ``stages``, and a remote
+    model's cost in ``services``."""
     from audit.backtranslate import backtranslate_document, resolve
     from audit.backtranslate.cache import Cache
     from audit.backtranslate.packages import audit_home
 
     cfg = request.config
     spec = request.backtranslate or cfg.backtranslate
-    res = resolve(spec, from_code=cfg.target_lang, to_code=cfg.source_lang, settings=request.decode)
+    res = resolve(spec, from_code=cfg.target_lang, to_code=cfg.source_lang, settings=request.decode, config=cfg)
     if res.translator is None:
         stages.append(Stage("backtranslate", False, res.reason, res.enable))
         return (), None
@@ -243,6 +258,9 @@ def _backtranslate(request: AuditRequest, target: Document, stages: list[Stage])
     finally:
         if cache is not None:
             cache.close()
+        close = getattr(res.translator, "close", None)
+        if close is not None:
+            close()
     total = sum(1 for s in target.segments if s.text.strip())
     unique = len({s.text for s in target.segments if s.text.strip()})
     notes = [f"{len(bts)} of {total} sentences back-translated ({fresh} translated now, {unique - fresh} from cache)"]
@@ -253,8 +271,60 @@ def _backtranslate(request: AuditRequest, target: Document, stages: list[Stage])
     artefacts = sum(1 for b in bts if b.artefacts)
     if artefacts:
         notes.append(f"{artefacts} back-translations lost a number, name or URL (marked as artefacts)")
+    service = getattr(res.translator, "service", None)
+    if service is not None:  # a remote model: what it cost, and the requests that failed
+        record = service()
+        services.append({"stage": "backtranslate", **record})
+        notes.append(record["note"])
     stages.append(Stage("backtranslate", True, "; ".join(notes)))
     return bts, res.translator.signature()
+
+
+REVIEW_ENABLE = (
+    "audit check ... --reviewer openai:MODEL, with --llm-base-url URL for a server other than OpenAI's "
+    "(Ollama, vLLM, llama.cpp, LM Studio) and the key in OPENAI_API_KEY; pip install 'mt-audit[llm]'"
+)
+
+
+def _review(
+    request: AuditRequest, target: Document, source: Document | None, alignment: Sequence[Bead], stages: list[Stage],
+    services: list[dict[str, Any]],
+) -> Any:
+    """The review stage (a model behind an OpenAI-compatible API), or None when not configured.
+    A unit whose request fails is counted in the stage's note; an endpoint that refuses every
+    request (key, model, URL) stops the audit with a one-line error."""
+    cfg = request.config
+    if cfg.reviewer in ("", "none"):
+        stages.append(Stage("review", False, "no reviewer model configured", REVIEW_ENABLE))
+        return None
+    from audit.backtranslate.packages import audit_home
+    from audit.llm.client import Client, endpoint_from_config
+    from audit.llm.review import load_prompt, review_document
+
+    endpoint = endpoint_from_config(cfg.reviewer, cfg)
+    prompt = load_prompt()
+    cache = audit_home() / "cache" / "llm.sqlite3" if request.use_cache else None
+    with Client(endpoint, cache_path=cache) as client:
+        result = review_document(client, target, source, alignment, prompt)
+        problem = client.cache_problem
+    note = result.note() + (f"; {problem}" if problem else "")
+    stages.append(Stage("review", True, note))
+    services.append(
+        {
+            "stage": "review", "engine": "openai-compatible", "model": endpoint.model, "server": endpoint.server,
+            "prompt": prompt.version, "signature": f"openai:{endpoint.model}@{endpoint.server}|prompt:{prompt.version}|temperature:0|seed:{endpoint.seed}",
+            **result.usage.to_dict(),
+        }
+    )  # fmt: skip
+    return result
+
+
+def _merge_review(findings: list[Any], target: Document, source: Document | None, alignment: Sequence[Bead], pair_scores: Sequence[Any]) -> list[Any]:
+    from audit.checks.review import merge_review
+    from audit.confidence import pair_of, pairs_of
+
+    where, _ = pairs_of(target, source, alignment, pair_scores)
+    return merge_review(findings, lambda f: pair_of(f, target, source, where))
 
 
 def _comet(
@@ -328,6 +398,7 @@ def build_signature(
     *,
     glossaries: list[dict[str, Any]] | None = None,
     min_confidence: float | None = None,
+    reviewer: str | None = None,
 ) -> dict[str, Any]:
     from audit.confidence import shipped
     from audit.lexicon.tokens import versions
@@ -339,11 +410,13 @@ def build_signature(
         components["aligner"] = AlignSettings().signature()
         from audit.embedders import resolve_embedder
 
-        components["embedder"] = resolve_embedder(cfg.embedder).signature
+        components["embedder"] = resolve_embedder(cfg.embedder, cfg).signature
     if backtranslation:
         components["backtranslation"] = backtranslation
     if comet:
         components["comet"] = comet
+    if reviewer:
+        components["reviewer"] = reviewer
     for dist in ("sacrebleu", "translate-toolkit"):
         components[dist] = dist_version(dist)
     from audit.scores import N_BOOTSTRAP, SEED
@@ -380,7 +453,7 @@ def _embedder(request: AuditRequest) -> Any:
     says not to (``--no-cache``)."""
     from audit.embedders import cached, resolve_embedder
 
-    embed = resolve_embedder(request.config.embedder)
+    embed = resolve_embedder(request.config.embedder, request.config)
     if not request.use_cache:
         return embed
     from audit.backtranslate.packages import audit_home

@@ -202,7 +202,8 @@ def _run(name: str, content: str, settings: dict[str, Any]) -> Any:
             fh.write(content)
         cfg = Config(**{"backtranslate": "none", "min_confidence": 0.0, **settings})
         try:
-            return run_audit(AuditRequest(target=path, config=cfg, use_cache=False))
+            # no cache, but for a reviewer model's answers (paid for, and the same on a rerun)
+            return run_audit(AuditRequest(target=path, config=cfg, use_cache=cfg.reviewer != "none"))
         except AuditError as exc:
             return str(exc)
 

@@ -49,8 +49,8 @@ import esa  # noqa: E402
 Results = dict[tuple[str, str], dict[int, "esa.Paragraph"]]
 
 
-def audit(jobs: int | None) -> Results:
-    return dict(esa.audit_all(esa.documents(), jobs=jobs))
+def audit(jobs: int | None, settings: dict[str, Any] | None = None) -> Results:
+    return dict(esa.audit_all(esa.documents(), jobs=jobs, settings=settings))
 
 
 def kendall_tau_b(x: list[float], y: list[float]) -> float:
@@ -144,12 +144,17 @@ def main() -> int:
     ap.add_argument("--save", type=Path, help="keep the audits in this pickle")
     ap.add_argument("--load", type=Path, help="read the audits from this pickle instead of auditing")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file (for documentation generated from results)")
+    ap.add_argument("--reviewer", metavar="openai:MODEL", help="add the review stage with this model (its findings count like any other)")
+    ap.add_argument("--llm-base-url", metavar="URL", help="the reviewer's OpenAI-compatible server (default: OPENAI_BASE_URL, else OpenAI's)")
     args = ap.parse_args()
+    settings: dict[str, Any] = {}
+    if args.reviewer:  # answers are cached in $AUDIT_HOME/cache/llm.sqlite3: a rerun sends nothing
+        settings = {"reviewer": args.reviewer, "llm_base_url": args.llm_base_url}
     if not esa.available():
         print(f"skipped: {esa.DATA} not found")
         return 0
     clock = time.perf_counter()
-    results: Results = pickle.loads(args.load.read_bytes()) if args.load else audit(args.jobs)
+    results: Results = pickle.loads(args.load.read_bytes()) if args.load else audit(args.jobs, settings)
     if args.save:
         args.save.write_bytes(pickle.dumps(results))
     seconds = time.perf_counter() - clock

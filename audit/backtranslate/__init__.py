@@ -17,7 +17,10 @@ from audit.model import BackTranslation, Document
 
 __all__ = ["BackTranslator", "Hypothesis", "Resolution", "resolve", "backtranslate_document", "ENABLE"]
 
-ENABLE = "audit models install PATH.argosmodel (offline) or audit models install ja_en (online); or --backtranslate FILE.tsv"
+ENABLE = (
+    "audit models install PATH.argosmodel (offline) or audit models install ja_en (online); or --backtranslate FILE.tsv; "
+    "or --backtranslate openai:MODEL (an OpenAI-compatible server)"
+)
 _PRECOMPUTED_SUFFIXES = (".tsv", ".jsonl", ".ndjson", ".txt")
 
 
@@ -28,14 +31,24 @@ class Resolution:
     enable: str | None = None
 
 
-def resolve(spec: str, *, from_code: str = "ja", to_code: str = "en", settings: object | None = None) -> Resolution:
-    """``auto`` (an installed model if any), ``none``, a package name/pair/folder, or a TSV/JSONL file."""
+def resolve(
+    spec: str, *, from_code: str = "ja", to_code: str = "en", settings: object | None = None, config: object | None = None
+) -> Resolution:
+    """``auto`` (an installed model if any), ``none``, a package name/pair/folder, a TSV/JSONL
+    file, or ``openai:MODEL`` (a model behind an OpenAI-compatible API, with the server and
+    limits of ``config``)."""
     from audit.backtranslate import packages
     from audit.backtranslate.ct2 import CT2BackTranslator, DecodeSettings
 
     decode = settings if isinstance(settings, DecodeSettings) else DecodeSettings()
     if spec == "none":
         return Resolution(None, "turned off (--backtranslate none)", "--backtranslate auto")
+    if spec.startswith("openai:"):
+        from audit.backtranslate.llm import LLMBackTranslator
+        from audit.llm.client import endpoint_from_config
+
+        endpoint = endpoint_from_config(spec, config)
+        return Resolution(LLMBackTranslator(endpoint, samples=int(getattr(config, "llm_samples", 1))))
     path = Path(spec).expanduser()
     if path.suffix.lower() in _PRECOMPUTED_SUFFIXES or path.is_file():
         from audit.backtranslate.precomputed import PrecomputedBackTranslator

@@ -1,5 +1,6 @@
-"""A persistent cache of back-translations and sentence vectors: SQLite, keyed by the
-translator's or encoder's signature (and n-best) and the text.
+"""A persistent cache of back-translations, sentence vectors and model answers: SQLite, keyed
+by the translator's or encoder's signature (and n-best) and the text, or (answers of
+OpenAI-compatible models, :mod:`audit.llm.client`) by a hash of the whole request.
 
 Two audits may share it at once (SQLite locking, WAL journal, a busy timeout). A cache file
 that is not a database, or is damaged, is moved aside and rebuilt; if even that fails the
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,9 +28,11 @@ def _key(signature: str, n_best: int, text: str) -> str:
 
 
 class Cache:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, threads: bool = False):
         self.path = path
         self.problem: str | None = None
+        self._threads = threads  # shared between threads: every use of the connection under a lock
+        self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
         try:
             self._db = self._open()
@@ -37,12 +41,13 @@ class Cache:
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=not self._threads)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS bt (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS llm (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
@@ -137,6 +142,31 @@ class Cache:
                 pass
             self.problem = f"cache write failed: {exc}"
 
+    def get_text(self, table: str, key: str) -> str | None:
+        """A stored answer (table ``llm``) by its key, or None."""
+        if table != "llm":
+            raise ValueError(table)
+        with self._lock:
+            if self._db is None:
+                return None
+            try:
+                row = self._db.execute("SELECT value FROM llm WHERE key=?", (key,)).fetchone()
+            except sqlite3.DatabaseError as exc:
+                self._rebuild(exc)
+                return None
+        return row[0] if row else None
+
+    def put_text(self, table: str, key: str, value: str) -> None:
+        if table != "llm":
+            raise ValueError(table)
+        with self._lock:
+            if self._db is None:
+                return
+            try:
+                self._db.execute("INSERT OR REPLACE INTO llm VALUES (?, ?)", (key, value))
+            except sqlite3.DatabaseError as exc:
+                self.problem = f"cache write failed: {exc}"
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
@@ -153,7 +183,7 @@ def translate_cached(
     todo = [t for t in unique if t not in known]
     if todo:
         fresh = dict(zip(todo, translator.translate(todo, n_best=n_best), strict=True))
-        if cache:
-            cache.put_many(sig, n_best, fresh)
+        if cache:  # a sentence the engine gave nothing for (a failed request) is asked again next time
+            cache.put_many(sig, n_best, {t: hyps for t, hyps in fresh.items() if hyps})
         known.update(fresh)
     return [known[t] for t in texts], len(todo)

@@ -48,7 +48,7 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
-NEEDS = frozenset({"source", "alignment", "backtranslation", "glossary", "embedder"})
+NEEDS = frozenset({"source", "alignment", "backtranslation", "glossary", "embedder", "review"})
 
 
 def rule(
@@ -102,6 +102,7 @@ class Context:
     backtranslation: Mapping[int, BackTranslation] | None = None  # by target segment id
     glossary: Any = None  # audit.glossary.Glossary, when glossaries were given
     embedder: Any = None  # audit.embedders.Embedder, in source mode
+    review: Any = None  # audit.llm.review.ReviewResult, when a reviewer model ran
     notes: list[str] = field(default_factory=list)  # what a rule that ran wants the report to say (why it held back)
     memo: dict[str, Any] = field(default_factory=dict)  # analyses that several rules share, computed once per audit
 
@@ -184,6 +185,8 @@ class Context:
             have.add("glossary")
         if self.embedder is not None:
             have.add("embedder")
+        if self.review is not None:
+            have.add("review")
         return frozenset(have)
 
 

@@ -15,6 +15,7 @@ from audit.checks import (  # noqa: F401
     numbers,
     omission,
     people,
+    review,
     suppress,
     untranslated,
 )
