@@ -85,6 +85,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/score_bench.py")
     session.run("python", "benchmarks/html_bench.py")
     session.run("python", "benchmarks/bt_bench.py")
+    session.run("python", "benchmarks/knowledge_bench.py")
 
 
 @nox.session(default=False)

@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a glossary (TSV source<TAB>target[<TAB>note], or TBX); repeatable; replaces configured glossaries",
     )
+    c.add_argument(
+        "--knowledge", metavar="INDEX", help="official names from Wikidata (audit knowledge build DUMP -o INDEX): enables KNW001, KNW002"
+    )
     c.add_argument("--suppressions", metavar="FILE", help="TOML file of reviewed findings to silence, each with a reason")
     c.add_argument("--encoding", metavar="NAME", help="decode inputs with this encoding instead of detecting it")
     c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
@@ -155,6 +158,17 @@ def build_parser() -> argparse.ArgumentParser:
     mr.add_argument("name", metavar="NAME")
     for sp in (ml, mi, mr):
         sp.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    k = sub.add_parser("knowledge", help="build or describe a knowledge index of official names (Wikidata)")
+    ksub = k.add_subparsers(dest="knowledge_command", metavar="ACTION", parser_class=_Parser, required=True)
+    kb = ksub.add_parser("build", help="index a Wikidata JSON dump (latest-all.json.gz, .bz2, or an extract), streaming")
+    kb.add_argument("dump", metavar="DUMP")
+    kb.add_argument("-o", "--output", metavar="INDEX", required=True)
+    kb.add_argument("--all-kinds", action="store_true", help="keep every item with an English and a Japanese label, not only names")
+    ki = ksub.add_parser("info", help="what an index holds and where it came from")
+    ki.add_argument("index", metavar="INDEX")
+    for sp in (kb, ki):
+        sp.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
 
 
@@ -195,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _models(args)
         if args.command == "compare":
             return _compare(args)
+        if args.command == "knowledge":
+            return _knowledge(args)
     except AuditError as exc:
         if getattr(args, "debug", False):
             raise
@@ -260,6 +276,7 @@ def _check(args: argparse.Namespace) -> int:
         "reviewer": args.reviewer,
         "llm-base-url": args.llm_base_url,
         "llm-max-requests": args.llm_max_requests,
+        "knowledge": args.knowledge,
     }
     config = resolve(cli=cli, config_path=args.config)
     if args.update_baseline and not config.baseline:
@@ -493,6 +510,34 @@ def _align(args: argparse.Namespace) -> int:
             rows.append("\t".join([ids, "" if b.score is None else f"{b.score:.3f}", _tsv(s_text), _tsv(t_text)]))
         text = "\n".join(rows) + "\n"
     _emit(args.output, text)
+    return EXIT_OK
+
+
+def _knowledge(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    if args.knowledge_command == "info":
+        from audit.knowledge import load
+
+        kb = load(args.index)
+        for key, value in sorted(kb.describe().items()):
+            sys.stdout.write(f"{key}: {value}\n")
+        sys.stdout.write(f"signature: {kb.signature()}\n")
+        return EXIT_OK
+    from audit.knowledge.build import KINDS, build
+
+    tty = sys.stderr.isatty()
+
+    def progress(stats: Any) -> None:
+        if tty:
+            sys.stderr.write(f"\r{stats.entities} entities read, {stats.kept} kept")
+
+    output = Path(args.output)
+    stats = build(Path(args.dump), output, kinds=None if args.all_kinds else KINDS, progress=progress)
+    if tty:
+        sys.stderr.write("\n")
+    size = output.stat().st_size
+    sys.stderr.write(f"audit: {stats.describe()}; index {output} ({size / 1e6:.1f} MB)\n")
     return EXIT_OK
 
 

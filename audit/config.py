@@ -43,6 +43,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "llm-max-tokens": (int, str),
     "llm-seed": (int, str),
     "llm-samples": (int, str),
+    "knowledge": str,
 }
 
 # What each key means, for ``audit config`` users and the generated configuration reference
@@ -70,6 +71,7 @@ KEY_DOCS: dict[str, str] = {
     "llm-max-requests": "Most requests one audit may send, retries included (default: no limit); past it the rest is skipped and the report says so.",
     "llm-max-tokens": "Most tokens (prompt and completion) one audit may spend (default: no limit).",
     "llm-seed": "Seed sent with every request, for servers that take one (default 0; temperature is always 0).",
+    "knowledge": "Knowledge index of official names built from a Wikidata dump (`audit knowledge build DUMP -o INDEX`), relative to this file; enables KNW001 and KNW002.",
     "llm-samples": "Back-translations per sentence from `--backtranslate openai:MODEL` (default 1); more are sampled at temperature 0.7 and their agreement becomes BTD001's confidence.",
 }
 
@@ -100,6 +102,7 @@ class Config:
     llm_max_tokens: int | None = None
     llm_seed: int = 0
     llm_samples: int = 1
+    knowledge: str | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
@@ -128,6 +131,7 @@ class Config:
             "llm-max-tokens": self.llm_max_tokens,
             "llm-seed": self.llm_seed,
             "llm-samples": self.llm_samples,
+            "knowledge": self.knowledge,
         }
 
 
@@ -325,5 +329,6 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         llm_max_tokens=num("llm-max-tokens", None),
         llm_seed=num("llm-seed", 0),
         llm_samples=num("llm-samples", 1, minimum=1),
+        knowledge=_relative(str(values["knowledge"]), origins.get("knowledge", "")) if values.get("knowledge") else None,
         origins=dict(origins),
     )

@@ -55,6 +55,11 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         from audit.baseline import load as load_baseline
 
         baseline = load_baseline(cfg.baseline, missing_ok=request.update_baseline)
+    knowledge = None
+    if cfg.knowledge:
+        from audit.knowledge import load as load_knowledge
+
+        knowledge = load_knowledge(cfg.knowledge)
     glossary = None
     if cfg.glossaries:
         from audit.glossary import load as load_glossary
@@ -174,6 +179,7 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         glossary=glossary,
         embedder=embed,
         review=review,
+        knowledge=knowledge,
     )
     findings, runs = run_rules(ctx, rules, cfg.severity)
     if review is not None:
@@ -210,6 +216,7 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         cfg, target, source, reference, [r.rule.code for r in runs if r.ran], bt_signature, comet_signature,
         glossaries=list(glossary.files) if glossary else [], min_confidence=judged.threshold,
         reviewer=next((x["signature"] for x in services if x["stage"] == "review"), None),
+        knowledge=knowledge.signature() if knowledge is not None else None,
     )
     report = Report(
         signature=signature,
@@ -399,6 +406,7 @@ def build_signature(
     glossaries: list[dict[str, Any]] | None = None,
     min_confidence: float | None = None,
     reviewer: str | None = None,
+    knowledge: str | None = None,
 ) -> dict[str, Any]:
     from audit.confidence import shipped
     from audit.lexicon.tokens import versions
@@ -417,6 +425,8 @@ def build_signature(
         components["comet"] = comet
     if reviewer:
         components["reviewer"] = reviewer
+    if knowledge:
+        components["knowledge"] = knowledge
     for dist in ("sacrebleu", "translate-toolkit"):
         components[dist] = dist_version(dist)
     from audit.scores import N_BOOTSTRAP, SEED

@@ -183,3 +183,44 @@ def build_comet_checkpoint(workdir: Path, *, kind: str = "regression_metric", hi
     )
     (folder / "hparams.yaml").write_text(yaml.safe_dump({"class_identifier": kind, **dict(model.hparams)}), encoding="utf-8")
     return folder
+
+
+def wikidata_entity(qid: str, en: str, ja: str | None, classes: tuple[str, ...] = ("Q5",), *, en_aliases: tuple[str, ...] = (),
+                    ja_aliases: tuple[str, ...] = (), modified: str = "2026-11-30T12:00:00Z") -> dict:
+    """One item exactly as Wikidata's JSON dump writes it (labels, aliases, P31 claims, sitelinks)."""
+    labels = {"en": {"language": "en", "value": en}, "fr": {"language": "fr", "value": en}}
+    if ja is not None:
+        labels["ja"] = {"language": "ja", "value": ja}
+    aliases = {}
+    if en_aliases:
+        aliases["en"] = [{"language": "en", "value": a} for a in en_aliases]
+    if ja_aliases:
+        aliases["ja"] = [{"language": "ja", "value": a} for a in ja_aliases]
+    claims = {
+        "P31": [
+            {"mainsnak": {"snaktype": "value", "property": "P31", "hash": "0" * 40,
+                          "datavalue": {"value": {"entity-type": "item", "numeric-id": int(c[1:]), "id": c}, "type": "wikibase-entityid"},
+                          "datatype": "wikibase-item"},
+             "type": "statement", "id": f"{qid}$0000", "rank": "normal"}
+            for c in classes
+        ]
+    }
+    return {"type": "item", "id": qid, "labels": labels, "descriptions": {}, "aliases": aliases, "claims": claims,
+            "sitelinks": {"enwiki": {"site": "enwiki", "title": en, "badges": []}}, "lastrevid": 1, "modified": modified}
+
+
+def write_wikidata_dump(path: Path, entities: list[dict], *, compress: str | None = "gz", array: bool = True) -> Path:
+    """A dump in Wikidata's format: a JSON array, one entity per line, each line but the last
+    ending in a comma (``array``), or one entity per line (an extract); gzip, bzip2 or plain."""
+    import bz2
+    import gzip
+
+    lines = [json.dumps(e, ensure_ascii=False) for e in entities]
+    text = ("[\n" + ",\n".join(lines) + "\n]\n") if array else "\n".join(lines) + "\n"
+    data = text.encode("utf-8")
+    if compress == "gz":
+        data = gzip.compress(data)
+    elif compress == "bz2":
+        data = bz2.compress(data)
+    path.write_bytes(data)
+    return path

@@ -48,7 +48,7 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
-NEEDS = frozenset({"source", "alignment", "backtranslation", "glossary", "embedder", "review"})
+NEEDS = frozenset({"source", "alignment", "backtranslation", "glossary", "embedder", "review", "knowledge"})
 
 
 def rule(
@@ -103,6 +103,7 @@ class Context:
     glossary: Any = None  # audit.glossary.Glossary, when glossaries were given
     embedder: Any = None  # audit.embedders.Embedder, in source mode
     review: Any = None  # audit.llm.review.ReviewResult, when a reviewer model ran
+    knowledge: Any = None  # audit.knowledge.Knowledge, when a knowledge index was given
     notes: list[str] = field(default_factory=list)  # what a rule that ran wants the report to say (why it held back)
     memo: dict[str, Any] = field(default_factory=dict)  # analyses that several rules share, computed once per audit
 
@@ -187,6 +188,8 @@ class Context:
             have.add("embedder")
         if self.review is not None:
             have.add("review")
+        if self.knowledge is not None:
+            have.add("knowledge")
         return frozenset(have)
 
 

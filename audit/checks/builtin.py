@@ -10,6 +10,7 @@ from audit.checks import (  # noqa: F401
     expansions,
     garbled,
     glossary,
+    knowledge,
     length,
     names,
     numbers,
