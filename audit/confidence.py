@@ -134,7 +134,7 @@ class Model:
 
     def calibrated(self, code: str) -> bool:
         """Whether the model has been fitted on findings of this kind: the reviewer model's
-        (LLM…) are not until it is fitted on a model's output, and carry no confidence."""
+        (LLM…) and the knowledge checks' (KNW…) are not, and carry no confidence."""
         return family(code) not in UNCALIBRATED or code in self.codes or family(code) in self.families
 
     def signature(self) -> str:
@@ -282,7 +282,9 @@ def score(
 
 
 EXEMPT = frozenset({"SUP001"})  # about the suppression file, not the translation: always listed, no confidence
-UNCALIBRATED = frozenset({"LLM"})  # families listed without a confidence until a model is fitted on them
+# families listed without a confidence until a model is fitted on them: the reviewer model's (no
+# model's output was available to fit on) and the knowledge checks' (the ESA audits load no index)
+UNCALIBRATED = frozenset({"LLM", "KNW"})
 
 
 def _listed_anyway(f: Finding) -> bool:

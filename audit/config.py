@@ -71,7 +71,7 @@ KEY_DOCS: dict[str, str] = {
     "llm-max-requests": "Most requests one audit may send, retries included (default: no limit); past it the rest is skipped and the report says so.",
     "llm-max-tokens": "Most tokens (prompt and completion) one audit may spend (default: no limit).",
     "llm-seed": "Seed sent with every request, for servers that take one (default 0; temperature is always 0).",
-    "knowledge": "Knowledge index of official names built from a Wikidata dump (`audit knowledge build DUMP -o INDEX`), relative to this file; enables KNW001 and KNW002.",
+    "knowledge": "Knowledge index of official names built from a Wikidata dump (`audit knowledge build DUMP -o INDEX`), relative to this file; enables KNW001 and KNW002. `wikidata` asks Wikidata's API instead (online: needs `AUDIT_ALLOW_DOWNLOADS=1`; KNW001 only).",
     "llm-samples": "Back-translations per sentence from `--backtranslate openai:MODEL` (default 1); more are sampled at temperature 0.7 and their agreement becomes BTD001's confidence.",
 }
 
@@ -329,6 +329,10 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
         llm_max_tokens=num("llm-max-tokens", None),
         llm_seed=num("llm-seed", 0),
         llm_samples=num("llm-samples", 1, minimum=1),
-        knowledge=_relative(str(values["knowledge"]), origins.get("knowledge", "")) if values.get("knowledge") else None,
+        knowledge=(
+            None if not values.get("knowledge")
+            else "wikidata" if values["knowledge"] == "wikidata"
+            else _relative(str(values["knowledge"]), origins.get("knowledge", ""))
+        ),  # fmt: skip
         origins=dict(origins),
     )

@@ -55,8 +55,13 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         from audit.baseline import load as load_baseline
 
         baseline = load_baseline(cfg.baseline, missing_ok=request.update_baseline)
-    knowledge = None
-    if cfg.knowledge:
+    knowledge: Any = None
+    if cfg.knowledge == "wikidata":  # online, opt-in (AUDIT_ALLOW_DOWNLOADS=1)
+        from audit.backtranslate.packages import audit_home
+        from audit.knowledge.online import WikidataOnline
+
+        knowledge = WikidataOnline(audit_home() / "cache" / "web.sqlite3" if request.use_cache else None)
+    elif cfg.knowledge:
         from audit.knowledge import load as load_knowledge
 
         knowledge = load_knowledge(cfg.knowledge)
@@ -182,6 +187,8 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         knowledge=knowledge,
     )
     findings, runs = run_rules(ctx, rules, cfg.severity)
+    if knowledge is not None and hasattr(knowledge, "requests"):
+        knowledge.close()
     if review is not None:
         findings = _merge_review(findings, target, source, alignment, pair_scores)
     suppressed_count = 0

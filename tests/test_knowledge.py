@@ -157,3 +157,82 @@ def test_one_edit_and_deletions():
     assert "バデン" in deletions("バイデン") and ja_key("ジョー・バイデン") == "ジョーバイデン"
     with pytest.raises(InputError):
         load("/nonexistent/index.kb")
+
+
+class _WikidataAPI:
+    """A local MediaWiki API answering wbsearchentities and wbgetentities as Wikidata does."""
+
+    def __init__(self, entities):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        self.requests: list[dict] = []
+        by_id = {e["id"]: e for e in entities}
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802
+                q = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                api.requests.append({**q, "user-agent": self.headers.get("User-Agent", "")})
+                if q.get("action") == "wbsearchentities":
+                    needle = q["search"].casefold()
+                    hits = []
+                    for e in entities:
+                        names = [e["labels"]["en"]["value"]] + [a["value"] for a in e["aliases"].get("en", [])]
+                        for n in names:
+                            if needle in n.casefold():
+                                hits.append({"id": e["id"], "label": e["labels"]["en"]["value"],
+                                             "match": {"type": "label", "language": "en", "text": n}})
+                                break
+                    body = {"searchinfo": {"search": q["search"]}, "search": hits, "success": 1}
+                else:
+                    body = {"entities": {i: by_id[i] for i in q["ids"].split("|") if i in by_id}, "success": 1}
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}/w/api.php"
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+def test_online_wikidata_api_is_opt_in_and_cached(tmp_path, cli, monkeypatch):
+    api = _WikidataAPI(ENTITIES)
+    try:
+        monkeypatch.setenv("AUDIT_WIKIDATA_API", api.url)
+        p = pairs_file(tmp_path, [("The Food and Drug Administration approved the drug.", "食品医薬品庁はその薬を承認した。")])
+        refused = cli("check", p, "--knowledge", "wikidata")
+        assert refused.code == 2 and "AUDIT_ALLOW_DOWNLOADS=1" in refused.err and not api.requests
+        monkeypatch.setenv("AUDIT_ALLOW_DOWNLOADS", "1")
+        r = cli("check", p, "--knowledge", "wikidata", "--select", "KNW", "--min-confidence", "0", "--format", "json")
+        assert r.code == 0, r.err
+        [f] = r.json()["findings"]
+        assert f["code"] == "KNW001" and f["suggestion"] == "アメリカ食品医薬品局" and f["target"]["text"] == "食品医薬品庁"
+        assert r.json()["signature"]["components"]["knowledge"].startswith("knowledge:wikidata-api@127.0.0.1")
+        assert api.requests and all(q["user-agent"].startswith("mt-audit/") for q in api.requests)
+        asked = len(api.requests)
+        again = cli("check", p, "--knowledge", "wikidata", "--select", "KNW", "--min-confidence", "0", "--format", "json")
+        assert again.json()["findings"][0]["code"] == "KNW001" and len(api.requests) == asked, "served from the cache"
+        stage = next(s for s in again.json()["stages"] if s["name"] == "check")
+        assert "no look-up by nearness" in " ".join(stage.get("notes", []))
+    finally:
+        api.close()
+
+
+def test_knowledge_findings_are_listed_uncalibrated_at_the_default_threshold(tmp_path, index, monkeypatch):
+    monkeypatch.delenv("AUDIT_MIN_CONFIDENCE", raising=False)
+    p = pairs_file(tmp_path, [("The Food and Drug Administration approved the drug.", "食品医薬品庁はその薬を承認した。")])
+    cfg = resolve(cli={"knowledge": str(index), "select": ["KNW"]}, search=False)
+    report = run_audit(AuditRequest(str(p), config=cfg))
+    assert [(f.code, f.confidence) for f in report.findings] == [("KNW001", None)] and report.min_confidence > 0

@@ -21,6 +21,7 @@ import numpy as np
 from audit.backtranslate.base import BackTranslator, Hypothesis
 
 SCHEMA_VERSION = 1
+TEXT_TABLES = frozenset({"llm", "web"})
 
 
 def _key(signature: str, n_best: int, text: str) -> str:
@@ -48,6 +49,7 @@ class Cache:
             db.execute("CREATE TABLE IF NOT EXISTS bt (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS llm (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS web (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
@@ -143,27 +145,27 @@ class Cache:
             self.problem = f"cache write failed: {exc}"
 
     def get_text(self, table: str, key: str) -> str | None:
-        """A stored answer (table ``llm``) by its key, or None."""
-        if table != "llm":
+        """A stored answer (table ``llm``: a model's; ``web``: an online service's) by its key, or None."""
+        if table not in TEXT_TABLES:
             raise ValueError(table)
         with self._lock:
             if self._db is None:
                 return None
             try:
-                row = self._db.execute("SELECT value FROM llm WHERE key=?", (key,)).fetchone()
+                row = self._db.execute(f"SELECT value FROM {table} WHERE key=?", (key,)).fetchone()  # noqa: S608 - a known table
             except sqlite3.DatabaseError as exc:
                 self._rebuild(exc)
                 return None
         return row[0] if row else None
 
     def put_text(self, table: str, key: str, value: str) -> None:
-        if table != "llm":
+        if table not in TEXT_TABLES:
             raise ValueError(table)
         with self._lock:
             if self._db is None:
                 return
             try:
-                self._db.execute("INSERT OR REPLACE INTO llm VALUES (?, ?)", (key, value))
+                self._db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", (key, value))  # noqa: S608 - a known table
             except sqlite3.DatabaseError as exc:
                 self.problem = f"cache write failed: {exc}"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 from audit.checks.base import Context, Hit, rule
 from audit.knowledge.index import Item, en_key, ja_key, one_edit
@@ -135,6 +136,8 @@ def official_name_not_used(ctx: Context) -> Iterator[Hit]:
                     suggestion=item.ja,
                     severity=Severity.MINOR,
                 )
+    if getattr(kb, "problem", None):
+        ctx.notes.append(kb.problem)
 
 
 def _used(item: Item, flat: str) -> bool:
@@ -183,6 +186,9 @@ def near_known_label(ctx: Context) -> Iterator[Hit]:
     Needs ``--knowledge INDEX``.
     """
     kb = ctx.knowledge
+    if not getattr(kb, "supports_near", False):
+        ctx.notes.append("the Wikidata API has no look-up by nearness: build an index from a dump for this check")
+        return
     text = ctx.target.text
     source = en_key(ctx.source.text) if ctx.source is not None else None
     flat_doc = ja_key(text)
@@ -211,10 +217,7 @@ def near_known_label(ctx: Context) -> Iterator[Hit]:
         )
 
 
-def _near_label(ctx: Context, kb: object, word: str, key: str) -> tuple[Item, str] | None:
-    from audit.knowledge.index import Knowledge
-
-    assert isinstance(kb, Knowledge)
+def _near_label(ctx: Context, kb: Any, word: str, key: str) -> tuple[Item, str] | None:
     if kb.is_japanese_form(word):
         return None
     katakana = KATAKANA_RUN.fullmatch(word) is not None

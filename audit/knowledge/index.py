@@ -67,7 +67,9 @@ class Item:
 
 
 class Knowledge:
-    """Look-ups on one index file (thread-confined: open one per audit)."""
+    """Look-ups on one index file (opened once per process, read-only)."""
+
+    supports_near = True
 
     def __init__(self, path: Path):
         self.path = path
