@@ -37,17 +37,17 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session
 def audit(session: nox.Session) -> None:
-    """Audit every document in seeds/ into reports/ (text, JSON, Markdown, HTML, SARIF), with the
-    reference glossary from references/ (the built-in default run uses none)."""
+    """Audit seeds/ as one project into reports/ (text, JSON ``audit-project/1``, Markdown, HTML,
+    SARIF, JUnit), with the reference glossary from references/ (the built-in default run uses
+    none): each seed's findings, and the names and katakana words spelt differently across them."""
     session.install(".")
     out = Path("reports")
     out.mkdir(exist_ok=True)
     glossary: list[str] = []
     for p in sorted(Path("references").glob("*.tsv")) + sorted(Path("references").glob("*.tbx")):
         glossary += ["--glossary", str(p)]
-    for seed in sorted(Path("seeds").glob("*.txt")):
-        for fmt, ext in (("text", "txt"), ("json", "json"), ("md", "md"), ("html", "html"), ("sarif", "sarif")):
-            session.run("audit", "check", str(seed), *glossary, "--format", fmt, "-o", str(out / f"{seed.stem}.{ext}"))
+    for fmt, ext in (("text", "txt"), ("json", "json"), ("md", "md"), ("html", "html"), ("sarif", "sarif"), ("junit", "xml")):
+        session.run("audit", "check", "seeds", *glossary, "--format", fmt, "-o", str(out / f"seeds.{ext}"))
 
 
 @nox.session(default=False)
@@ -79,13 +79,14 @@ def models(session: nox.Session) -> None:
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Benchmarks: start-up time, segmentation and full-audit throughput (medians)."""
-    session.install(".")
+    session.install(".[dask]")
     session.run("python", "benchmarks/run.py", *session.posargs)
     session.run("python", "benchmarks/align_eval.py")
     session.run("python", "benchmarks/score_bench.py")
     session.run("python", "benchmarks/html_bench.py")
     session.run("python", "benchmarks/bt_bench.py")
     session.run("python", "benchmarks/knowledge_bench.py")
+    session.run("python", "benchmarks/project_bench.py")
 
 
 @nox.session(default=False)

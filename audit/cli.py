@@ -32,7 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     c = sub.add_parser("check", help="audit a translation and write a report")
-    c.add_argument("target", metavar="TARGET", help="translation: text, Markdown, or a bilingual file (TSV, JSONL, XLIFF, TMX, PO)")
+    c.add_argument(
+        "target", metavar="TARGET", nargs="*",
+        help="translation: text, Markdown, or a bilingual file (TSV, JSONL, XLIFF, TMX, PO); several, a folder or a glob audit a project",
+    )  # fmt: skip
     c.add_argument("--source", metavar="SOURCE", help="the English source document")
     c.add_argument("--reference", metavar="REF", help="a human Japanese translation to score against")
     c.add_argument("--presegmented", action="store_true", help="one sentence per line; blank line = paragraph break")
@@ -51,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--knowledge", metavar="INDEX", help="official names from Wikidata (audit knowledge build DUMP -o INDEX): enables KNW001, KNW002"
     )
     c.add_argument("--suppressions", metavar="FILE", help="TOML file of reviewed findings to silence, each with a reason")
+    prj = c.add_argument_group("projects: many documents in one run")
+    prj.add_argument("--source-dir", metavar="DIR", help="the English sources, paired with --target-dir by relative path")
+    prj.add_argument("--target-dir", metavar="DIR", help="the translations (a file with no source is audited target-only)")
+    prj.add_argument("--include", action="append", metavar="GLOB", help="only files whose relative path matches (repeatable)")
+    prj.add_argument("--exclude", action="append", metavar="GLOB", help="skip files whose relative path matches (repeatable)")
+    prj.add_argument("--jobs", metavar="N", help="documents audited at once, in worker processes (default: the machine's cores)")
+    prj.add_argument("--executor", metavar="local|dask|dask://HOST:PORT", help="where documents run (default local; dask needs the extra)")
     c.add_argument("--encoding", metavar="NAME", help="decode inputs with this encoding instead of detecting it")
     c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
     c.add_argument("--fail-on", choices=("critical", "major", "minor"), help="exit 1 if a finding of this severity or worse exists")
@@ -277,6 +287,12 @@ def _check(args: argparse.Namespace) -> int:
         "llm-base-url": args.llm_base_url,
         "llm-max-requests": args.llm_max_requests,
         "knowledge": args.knowledge,
+        "source-dir": args.source_dir,
+        "target-dir": args.target_dir,
+        "include": args.include,
+        "exclude": args.exclude,
+        "jobs": args.jobs,
+        "executor": args.executor,
     }
     config = resolve(cli=cli, config_path=args.config)
     if args.update_baseline and not config.baseline:
@@ -284,11 +300,20 @@ def _check(args: argparse.Namespace) -> int:
 
         config = replace(config, baseline=DEFAULT_BASELINE, origins={**config.origins, "baseline": "default for --update-baseline"})
     decode = _decode_settings(args)
+    targets = list(args.target)
+    if config.source_dir or config.target_dir or len(targets) > 1 or (targets and _many(targets[0])):
+        from audit.cli_project import check_project
+
+        return check_project(args, config, targets)
+    if not targets:
+        from audit.errors import UsageError
+
+        raise UsageError("give the translation to audit (TARGET), or --source-dir and --target-dir for a project")
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         report = run_audit(
             AuditRequest(
-                args.target,
+                targets[0],
                 source=args.source,
                 reference=args.reference,
                 presegmented=args.presegmented,
@@ -332,6 +357,13 @@ def _check(args: argparse.Namespace) -> int:
             _err(f"gate failed: {len(failing)} finding(s) at severity {args.fail_on} or worse")
             return EXIT_GATE
     return status
+
+
+def _many(target: str) -> bool:
+    """A folder or a glob: a project of the files in it."""
+    import glob
+
+    return os.path.isdir(target) or (glob.has_magic(target) and not os.path.exists(target))
 
 
 def _decode_settings(args: argparse.Namespace) -> object:

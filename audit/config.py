@@ -44,6 +44,12 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "llm-seed": (int, str),
     "llm-samples": (int, str),
     "knowledge": str,
+    "source-dir": str,
+    "target-dir": str,
+    "include": list,
+    "exclude": list,
+    "jobs": (int, str),
+    "executor": str,
 }
 
 # What each key means, for ``audit config`` users and the generated configuration reference
@@ -72,6 +78,12 @@ KEY_DOCS: dict[str, str] = {
     "llm-max-tokens": "Most tokens (prompt and completion) one audit may spend (default: no limit).",
     "llm-seed": "Seed sent with every request, for servers that take one (default 0; temperature is always 0).",
     "knowledge": "Knowledge index of official names built from a Wikidata dump (`audit knowledge build DUMP -o INDEX`), relative to this file; enables KNW001 and KNW002. `wikidata` asks Wikidata's API instead (online: needs `AUDIT_ALLOW_DOWNLOADS=1`; KNW001 only).",
+    "source-dir": "Folder of English sources for a project audit, paired with `target-dir` by relative path (relative to this file).",
+    "target-dir": "Folder of translations for a project audit; a file with no source is audited target-only, a source with no file is a missing translation (PRJ003).",
+    "include": "Glob patterns on relative paths a project audit takes (`[\"**/*.md\"]`); default: every file a reader knows.",
+    "exclude": "Glob patterns on relative paths a project audit skips.",
+    "jobs": "Documents a project audit runs at once, each in a worker process (default: the machine's cores); the report is the same whatever the number.",
+    "executor": "Where a project's documents run: `local` (default), `dask` (a local Dask cluster of `jobs` workers) or `dask://HOST:PORT` (an existing scheduler); extra `dask`.",
     "llm-samples": "Back-translations per sentence from `--backtranslate openai:MODEL` (default 1); more are sampled at temperature 0.7 and their agreement becomes BTD001's confidence.",
 }
 
@@ -103,6 +115,12 @@ class Config:
     llm_seed: int = 0
     llm_samples: int = 1
     knowledge: str | None = None
+    source_dir: str | None = None
+    target_dir: str | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    jobs: int | None = None  # None: the machine's cores
+    executor: str = "local"
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
@@ -132,6 +150,12 @@ class Config:
             "llm-seed": self.llm_seed,
             "llm-samples": self.llm_samples,
             "knowledge": self.knowledge,
+            "source-dir": self.source_dir,
+            "target-dir": self.target_dir,
+            "include": list(self.include),
+            "exclude": list(self.exclude),
+            "jobs": self.jobs,
+            "executor": self.executor,
         }
 
 
@@ -175,6 +199,12 @@ def parse_number(value: Any, key: str, where: str, *, integer: bool = True, mini
     if number != number or number < minimum:
         raise UsageError(f"{where}: {key} {value!r} must be at least {minimum:g}")
     return number
+
+
+def _executor(value: str, where: str) -> str:
+    if value in ("local", "dask") or value.startswith(("dask://", "tcp://")):
+        return value
+    raise UsageError(f"{where}: executor {value!r}: use local, dask, or dask://HOST:PORT")
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -334,5 +364,11 @@ def _build(values: Mapping[str, Any], origins: Mapping[str, str]) -> Config:
             else "wikidata" if values["knowledge"] == "wikidata"
             else _relative(str(values["knowledge"]), origins.get("knowledge", ""))
         ),  # fmt: skip
+        source_dir=_relative(str(values["source-dir"]), origins.get("source-dir", "")) if values.get("source-dir") else None,
+        target_dir=_relative(str(values["target-dir"]), origins.get("target-dir", "")) if values.get("target-dir") else None,
+        include=tuple(str(p) for p in values.get("include", ())),
+        exclude=tuple(str(p) for p in values.get("exclude", ())),
+        jobs=num("jobs", None, minimum=1),
+        executor=_executor(values.get("executor", "local"), origins.get("executor", "configuration")),
         origins=dict(origins),
     )

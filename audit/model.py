@@ -37,6 +37,20 @@ def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
 
 
+class _Picklable:
+    """Frozen records whose mappings are read-only views (``MappingProxyType``, which pickle
+    refuses) travel between processes (``--jobs``, Dask workers) as plain dicts, frozen again
+    on arrival."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: dict(v) if isinstance(v, MappingProxyType) else v for k, v in self.__dict__.items()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k, v in state.items():
+            object.__setattr__(self, k, v)
+        self.__post_init__()  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Span:
     """A stretch of a document's decoded text."""
@@ -140,7 +154,7 @@ class Score:
 
 
 @dataclass(frozen=True)
-class Finding:
+class Finding(_Picklable):
     """One likely translation error, with the evidence a reviewer needs to act on it."""
 
     code: str
@@ -219,7 +233,7 @@ class Stage:
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(_Picklable):
     """The audit of one translation: what every renderer and gate reads."""
 
     signature: Mapping[str, Any]

@@ -57,6 +57,8 @@ _OPTIONS: dict[str, tuple[str, Literal["string"]]] = {
     "config": ("audit.toml or pyproject.toml with [tool.audit] (default: found upwards from the current folder)", "string"),
     "baseline": ("baseline file for gates such as comet>=baseline-0.01 and new==0", "string"),
     "report_dir": ("write a JSON and an HTML report per audited document into this folder", "string"),
+    "source_dir": ("a folder of English sources: with audit_target_dir, one test per document", "string"),
+    "target_dir": ("a folder of translations, paired with audit_source_dir by relative path: one test per document", "string"),
 }
 
 
@@ -146,6 +148,12 @@ class _Settings:
             value = self.values.get(name)
             if value and not Path(value).is_file():
                 raise pytest.UsageError(f"audit: {self.origins[name]}: no such file: {value}")
+        for name in ("source_dir", "target_dir"):
+            value = self.values.get(name)
+            if value and not Path(value).is_dir():
+                raise pytest.UsageError(f"audit: {self.origins[name]}: no such folder: {value}")
+        if bool(self.values.get("source_dir")) != bool(self.values.get("target_dir")):
+            raise pytest.UsageError("audit: audit_source_dir and audit_target_dir go together")
         if self.values.get("report_dir") and Path(self.values["report_dir"] or "").is_file():
             raise pytest.UsageError(f"audit: {self.origins['report_dir']}: is a file, not a folder: {self.values['report_dir']}")
 
@@ -161,6 +169,28 @@ class _Session:
     checked: int = 0
     failed: int = 0
     _config: Config | None = None
+    _project: Any = None  # audit.project.ProjectReport, once a project test asks
+
+    def project(self) -> Any:
+        """The project of audit_source_dir and audit_target_dir, audited once per session (on all
+        cores, or as configured), its documents' reports kept for the baseline update."""
+        if self._project is None:
+            from audit.errors import AuditError
+            from audit.project import Options, from_dirs, run_project
+
+            s, cfg = self.settings, self.config()
+            problem = None
+            try:
+                plan = from_dirs(str(s.values["source_dir"]), str(s.values["target_dir"]), cfg.include, cfg.exclude)
+                self._project = run_project(plan, cfg, jobs=cfg.jobs, executor=cfg.executor, options=Options(update_baseline=s.update_baseline))
+            except AuditError as exc:
+                problem = f"audit (project): {exc}"
+            if problem is not None or self._project is None:
+                pytest.fail(problem or "audit (project): nothing audited", pytrace=False)
+            for _, report in self._project.documents:
+                self.reports[(str(report.target.path), None, None)] = report
+                self._write_reports(report)
+        return self._project
 
     def config(self) -> Config:
         """The audit configuration: the file, then ini values below the environment, then pytest's command line."""
@@ -277,6 +307,76 @@ def audit_run(request: pytest.FixtureRequest):
     return run
 
 
+class _GatesFailed(Exception):
+    pass
+
+
+class AuditDocument(pytest.Item):
+    """One document of the configured project (audit_source_dir, audit_target_dir): fails when
+    one of its gates fails. ``key`` None: the project's totals and its findings across documents."""
+
+    def __init__(self, *, key: str | None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.key = key
+
+    def runtest(self) -> None:
+        session = _session(self.config)
+        if not session.config().gates:
+            pytest.fail("audit: the project's documents are tested on gates, and none are configured "
+                        "(audit_gates in the ini file, or --audit-gate)", pytrace=False)  # fmt: skip
+        project = session.project()
+        if self.key is None:
+            results = list(project.gates)
+            title = f"audit gates on the project's totals ({len(project.documents)} documents, {len(project.findings)} findings across them)"
+            findings = list(project.findings)
+        else:
+            report = dict(project.documents)[self.key]
+            results = list(report.gates)
+            title = f"audit gates failed for {self.key} (signature {report.signature.get('id', '?')})"
+            findings = list(report.findings)
+        session.checked += len(results)
+        failed = [r for r in results if not r.passed]
+        session.failed += len(failed)
+        if failed:
+            from audit.render.common import safe_terminal
+
+            lines = [f"{title}: {len(failed)} of {len(results)} failed"] + [f"  {safe_terminal(r.describe())}" for r in results]
+            lines += [f"  {f.id} {f.severity.value} {f.code}: {safe_terminal(f.message)}" for f in findings[:10]]
+            raise _GatesFailed("\n".join(lines))
+
+    def repr_failure(self, excinfo: Any, style: Any = None) -> Any:
+        if isinstance(excinfo.value, _GatesFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Any, int | None, str]:
+        return self.path, None, f"audit: {self.key or '(across documents)'}"
+
+
+class AuditProject(pytest.Collector):
+    """The configured project's documents, one test each, and one for the totals."""
+
+    def collect(self) -> list[pytest.Item]:
+        from audit.project import from_dirs
+
+        session = _session(self.config)
+        s, cfg = session.settings, session.config()
+        plan = from_dirs(str(s.values["source_dir"]), str(s.values["target_dir"]), cfg.include, cfg.exclude)
+        items: list[pytest.Item] = [AuditDocument.from_parent(self, name=job.key, key=job.key) for job in plan.jobs]
+        items.append(AuditDocument.from_parent(self, name="(across documents)", key=None))
+        return items
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Add the project's tests (before -k and -m select among the items)."""
+    state = config.stash.get(_KEY, None)
+    if state is None or not state.settings.values.get("target_dir"):
+        return
+    project = AuditProject.from_parent(session, name="audit")
+    items.extend(project.collect())
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     result = yield
@@ -357,7 +457,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
 
     s = session.settings
     parts = [f"audit: mt-audit {__version__}"]
-    for name in ("target", "source", "reference", "baseline"):
+    for name in ("target", "source", "reference", "baseline", "source_dir", "target_dir"):
         if s.values.get(name):
             parts.append(f"{name} {s.values[name]} (from {s.origins[name]})")
     if s.gates:

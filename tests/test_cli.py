@@ -103,8 +103,8 @@ def test_bad_input_exits_2_with_one_line(cli, tmp_path, name, data, needle):
 
 
 def test_directory_and_missing_path(cli, tmp_path):
-    r = cli("check", tmp_path)
-    assert r.code == 2 and "directory" in r.err
+    r = cli("check", tmp_path)  # a folder is a project: this one holds no document
+    assert r.code == 2 and "directory with no document" in r.err
     r = cli("check", tmp_path / "missing.txt")
     assert r.code == 2 and "no such file" in r.err
 

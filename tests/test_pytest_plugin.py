@@ -213,3 +213,32 @@ def test_silent_when_unused(project):
     result.assert_outcomes(passed=1)
     out = result.stdout.str()
     assert "audit:" not in out and "documents audited" not in out  # no header, no summary line
+
+
+def test_project_dirs_give_one_test_per_document(project):
+    from test_project import write_tree
+
+    write_tree(project.path / "site", n=4)
+    project.makeini(
+        """
+        [pytest]
+        audit_source_dir = site/en
+        audit_target_dir = site/ja
+        audit_gates = NAM==0 PRJ003==0
+        """
+    )
+    # one document gets an English sentence left in it: its UNT gate fails, the others pass
+    broken = project.path / "site" / "ja" / "news" / "doc00.txt"
+    broken.write_text(broken.read_text(encoding="utf-8") + ENGLISH, encoding="utf-8")
+    (project.path / "site" / "en" / "news" / "doc00.txt").write_text(
+        (project.path / "site" / "en" / "news" / "doc00.txt").read_text(encoding="utf-8") + ENGLISH, encoding="utf-8"
+    )
+    result = project.runpytest_inprocess("-v", "--audit-gate", "UNT==0", "--audit-gate", "PRJ003==0", "-p", "no:cacheprovider")
+    out = result.stdout.str()
+    for key in ("news/doc00.txt", "guide/part1/doc01.txt", "news/doc02.txt", "guide/part0/doc03.txt", "news/japanese-only.txt"):
+        assert f"audit::{key}" in out, out
+    assert "audit::(across documents)" in out
+    result.assert_outcomes(passed=4, failed=2)  # doc00 (UNT) and the totals (PRJ003: a missing translation)
+    assert "audit gates failed for news/doc00.txt" in out and "FAILED UNT==0" in out
+    assert "FAILED PRJ003==0" in out
+    assert "audit: 5 documents audited" in out

@@ -16,6 +16,7 @@ from audit.checks import (  # noqa: F401
     numbers,
     omission,
     people,
+    project,
     review,
     suppress,
     untranslated,

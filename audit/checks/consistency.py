@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from os.path import commonprefix
 
@@ -73,6 +73,28 @@ def katakana_variants(ctx: Context) -> Iterator[Hit]:
     translation transliterates a name afresh in each sentence, so a later mention drifts
     (オラフ・ショルツ … シュルツ首相).
     """
+    occurrences = katakana_occurrences(ctx)
+    model = KatakanaModel.shared()
+    reported: set[str] = set()
+    for words in variant_clusters(occurrences):
+        counts = Counter({w: len(occurrences[w]) for w in words})
+        dominant, _ = counts.most_common(1)[0]
+        for word in words:
+            if word == dominant:
+                continue
+            reported.add(word)
+            for span in occurrences[word]:
+                yield Hit(
+                    f"「{word}」 is also written 「{dominant}」 in this document",
+                    target=span,
+                    evidence={"variants": dict(counts)},
+                    suggestion=dominant,
+                )
+    yield from _surname_variants(occurrences, reported, model)
+
+
+def katakana_occurrences(ctx: Context) -> dict[str, list[Span]]:
+    """Every katakana word of three kana or more in the translation, with where it is written."""
     occurrences: dict[str, list[Span]] = defaultdict(list)
     for seg in ctx.target.segments:
         for m in KATAKANA_RUN.finditer(seg.text):
@@ -80,8 +102,15 @@ def katakana_variants(ctx: Context) -> Iterator[Hit]:
             if len(word.replace("ー", "").replace("・", "")) < 3 or in_broken_word(ctx, seg, m.start(), m.end()):
                 continue
             occurrences[word].append(ctx.span(seg, m.start(), m.start() + len(word)))
+    return occurrences
+
+
+def variant_clusters(words: Iterable[str]) -> list[list[str]]:
+    """Groups of two or more katakana words that are spellings of one word (CON001's test: one
+    key ignoring ー, ・, small kana and ヴ/ブ, or, at six kana or more, keys one kana apart that
+    are not two different dictionary words)."""
     by_key: dict[str, list[str]] = defaultdict(list)
-    for word in occurrences:
+    for word in words:
         by_key[katakana_key(word)].append(word)
     keys = sorted(by_key)
     # merge keys one substitution apart (long words only)
@@ -100,24 +129,7 @@ def katakana_variants(ctx: Context) -> Iterator[Hit]:
     clusters: dict[str, list[str]] = defaultdict(list)
     for k in keys:
         clusters[_find(parent, k)].extend(by_key[k])
-    reported: set[str] = set()
-    for words in clusters.values():
-        if len(words) < 2:
-            continue
-        counts = Counter({w: len(occurrences[w]) for w in words})
-        dominant, _ = counts.most_common(1)[0]
-        for word in words:
-            if word == dominant:
-                continue
-            reported.add(word)
-            for span in occurrences[word]:
-                yield Hit(
-                    f"「{word}」 is also written 「{dominant}」 in this document",
-                    target=span,
-                    evidence={"variants": dict(counts)},
-                    suggestion=dominant,
-                )
-    yield from _surname_variants(occurrences, reported, model)
+    return [words for words in clusters.values() if len(words) >= 2]
 
 
 # a full name begins with a given name: a word JMdict lacks, or one JMnedict files as a given name

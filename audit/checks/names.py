@@ -570,21 +570,8 @@ def name_spelled_two_ways(ctx: Context) -> Iterator[Hit]:
     Example: source "Harrington met Saito." … "Harrington said …", translated 「ハリントン長官は…」
     … 「ハリングトン氏は…」.
     """
-    assert ctx.source is not None
     dictionary = Dictionary.shared()
-    vocab = ctx.source_vocabulary
-    seen: dict[str, list[tuple[str, int, int]]] = {}  # name -> (spelling, target start, target end)
-    for _, s_text, t_start, _, t_text in ctx.pair_texts():
-        for m in _candidates(s_text, vocab, dictionary):
-            word = m.group(0)
-            if word.lower() in unicodedata.normalize("NFKC", t_text).lower():
-                continue  # kept in Latin letters here
-            spelling = _spelling(ctx, word, s_text, t_text, dictionary)
-            if spelling is None:
-                continue
-            at = t_text.find(spelling)
-            seen.setdefault(word, []).append((spelling, t_start + at, t_start + at + len(spelling)))
-    for word, found in seen.items():
+    for word, found in name_spellings(ctx).items():
         by_key: dict[str, list[tuple[str, int, int]]] = {}
         for item in found:
             by_key.setdefault(kana_key(item[0]), []).append(item)
@@ -601,6 +588,27 @@ def name_spelled_two_ways(ctx: Context) -> Iterator[Hit]:
                 evidence={"name": word, "spellings": {v[0][0]: len(v) for _, v in ranked}, "other_at": ranked[0][1][0][1]},
                 suggestion=common,
             )
+
+
+def name_spellings(ctx: Context) -> dict[str, list[tuple[str, int, int]]]:
+    """How the translation spells each name of the source, pair by pair: name → (katakana
+    spelling, target start, target end), as CON009 reads them (and the project check across
+    documents, PRJ001)."""
+    assert ctx.source is not None
+    dictionary = Dictionary.shared()
+    vocab = ctx.source_vocabulary
+    seen: dict[str, list[tuple[str, int, int]]] = {}
+    for _, s_text, t_start, _, t_text in ctx.pair_texts():
+        for m in _candidates(s_text, vocab, dictionary):
+            word = m.group(0)
+            if word.lower() in unicodedata.normalize("NFKC", t_text).lower():
+                continue  # kept in Latin letters here
+            spelling = _spelling(ctx, word, s_text, t_text, dictionary)
+            if spelling is None:
+                continue
+            at = t_text.find(spelling)
+            seen.setdefault(word, []).append((spelling, t_start + at, t_start + at + len(spelling)))
+    return seen
 
 
 def _spelling(ctx: Context, word: str, s_text: str, t_text: str, dictionary: Dictionary) -> str | None:

@@ -38,11 +38,12 @@ td,th{border:1px solid var(--line);padding:.25rem .45rem;vertical-align:top;text
 th{background:#f2f2f5}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,"BIZ UDGothic","MS Gothic","Noto Sans Mono CJK JP","Noto Sans CJK JP","IPAGothic",monospace;font-size:.92em}
-#pairs{width:100%;table-layout:fixed}
-#pairs td{word-break:break-word}
-#pairs col.id{width:4.5rem}
-#pairs col.sc{width:9rem}
-#pairs col.fi{width:24%}
+.pairs{width:100%;table-layout:fixed}
+.pairs td{word-break:break-word}
+.pairs col.id{width:4.5rem}
+.pairs col.sc{width:9rem}
+.pairs col.fi{width:24%}
+section.doc{border-top:2px solid var(--line);margin-top:.8rem}
 .seg{display:block}
 .seg+.seg{margin-top:.3rem;border-top:1px dotted var(--line);padding-top:.3rem}
 .sid{color:var(--muted);font-size:.8em;margin-right:.3em;user-select:none}
@@ -91,7 +92,7 @@ _JS = """
       var any = m.dataset.f.split(' ').some(function(id){ return visible[id]; });
       m.classList.toggle('off', !any);
     });
-    document.querySelectorAll('#pairs tbody tr').forEach(function(tr){
+    document.querySelectorAll('table.pairs tbody tr').forEach(function(tr){
       var has = tr.querySelector('details.f:not([hidden])') !== null;
       tr.hidden = onlyFlagged.checked && !has;
     });
@@ -209,6 +210,46 @@ def render_html(report: Report) -> str:
     t, s = report.target, report.source
     counts = report.counts()
     sev_counts = counts["by_severity"]
+    title = f"Translation audit: {t.path or 'text'}"
+    out = _head(title) + [
+        "<header>",
+        f"<h1>{esc(title)}</h1>",
+        f"<div><b>{counts['total']} findings</b>: {sev_counts['critical']} critical, {sev_counts['major']} major, "
+        f"{sev_counts['minor']} minor in {len(t.segments)} translated sentences ({esc(report.mode)} audit"
+        + (f"; source {esc(s.path or 'text')}, {len(s.segments)} sentences" if s is not None else "")
+        + ").</div>",
+        *([f'<div class="muted">{esc(held)}</div>'] if (held := held_back_line(report)) else []),
+        f'<div class="muted">{esc(report.signature.get("toolkit", "audit"))} · signature <code>{esc(report.signature.get("id", "?"))}</code>'
+        f" · target sha256 <code>{esc(t.sha256[:16])}</code></div>",
+        "</header>",
+    ]
+    before, table = document_parts(report, table_id="pairs")
+    out += before + _filters_section(report.findings, counts) + table
+    out += [f"<script>{_JS}</script>", "</body></html>"]
+    return "\n".join(out) + "\n"
+
+
+def _head(title: str) -> list[str]:
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head><body>",
+    ]
+
+
+def document_parts(report: Report, *, table_id: str | None = None, prefix: str = "") -> tuple[list[str], list[str]]:
+    """One document's sections (scores, baseline, stages, findings outside any sentence) and its
+    table of sentences; ``prefix`` makes finding ids unique on a page of several documents."""
+    from dataclasses import replace
+
+    if prefix:
+        report = replace(report, findings=tuple(replace(f, id=f"{prefix}{f.id}") for f in report.findings))
+    t, s = report.target, report.source
 
     # findings → the row (pair) that shows them and the segment spans they mark
     tgt_hits: dict[int, list[tuple[int, int, Finding]]] = defaultdict(list)
@@ -246,34 +287,12 @@ def render_html(report: Report) -> str:
     has_bt = bool(bts)
     has_scores = bool(pair_values)
 
-    title = f"Translation audit: {t.path or 'text'}"
-    out: list[str] = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
-        '<meta name="referrer" content="no-referrer">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head><body>",
-        "<header>",
-        f"<h1>{esc(title)}</h1>",
-        f"<div><b>{counts['total']} findings</b>: {sev_counts['critical']} critical, {sev_counts['major']} major, "
-        f"{sev_counts['minor']} minor in {len(t.segments)} translated sentences ({esc(report.mode)} audit"
-        + (f"; source {esc(s.path or 'text')}, {len(s.segments)} sentences" if s is not None else "")
-        + ").</div>",
-        *([f'<div class="muted">{esc(held)}</div>'] if (held := held_back_line(report)) else []),
-        f'<div class="muted">{esc(report.signature.get("toolkit", "audit"))} · signature <code>{esc(report.signature.get("id", "?"))}</code>'
-        f" · target sha256 <code>{esc(t.sha256[:16])}</code></div>",
-        "</header>",
-    ]
-    out += _scores_section(report)
+    before = _scores_section(report)
     if report.baseline is not None:
-        out.append(f"<section><h2>Baseline</h2><p>{esc(baseline_line(report))}</p></section>")
-    out += _stages_section(report)
+        before.append(f"<section><h2>Baseline</h2><p>{esc(baseline_line(report))}</p></section>")
+    before += _stages_section(report)
     if unplaced:
-        out += ["<section><h2>Findings outside any sentence</h2>", *(_finding(f) for f in unplaced), "</section>"]
-    out += _filters_section(report, counts)
+        before += ["<section><h2>Findings outside any sentence</h2>", *(_finding(f) for f in unplaced), "</section>"]
 
     heads = ['<col class="id">']
     header = ["<th>pair</th>"]
@@ -290,9 +309,10 @@ def render_html(report: Report) -> str:
         header.append("<th>scores</th>")
     heads.append('<col class="fi">')
     header.append("<th>findings</th>")
-    out += [
+    ident = f' id="{esc(table_id)}"' if table_id else ""
+    table = [
         "<section><h2>Sentences</h2>",
-        f'<table id="pairs"><colgroup>{"".join(heads)}</colgroup><thead><tr>{"".join(header)}</tr></thead><tbody>',
+        f'<table class="pairs"{ident}><colgroup>{"".join(heads)}</colgroup><thead><tr>{"".join(header)}</tr></thead><tbody>',
     ]
     for r, (src_ids, tgt_ids) in enumerate(rows):
         label = (",".join(map(str, src_ids)) or "∅") + "→" + (",".join(map(str, tgt_ids)) or "∅") if s is not None else str(tgt_ids[0])
@@ -306,9 +326,9 @@ def render_html(report: Report) -> str:
         if has_scores:
             cells.append(f"<td>{_pair_values(dict(pair_values.get((tuple(src_ids), tuple(tgt_ids)), {})))}</td>")
         cells.append(f"<td>{''.join(_finding(f) for f in per_row.get(r, []))}</td>")
-        out.append(f"<tr>{''.join(cells)}</tr>")
-    out += ["</tbody></table></section>", f"<script>{_JS}</script>", "</body></html>"]
-    return "\n".join(out) + "\n"
+        table.append(f"<tr>{''.join(cells)}</tr>")
+    table.append("</tbody></table></section>")
+    return before, table
 
 
 def _covering(doc: Document, start: int, end: int) -> list[Segment]:
@@ -366,10 +386,10 @@ def _stages_section(report: Report) -> list[str]:
     return out
 
 
-def _filters_section(report: Report, counts: dict[str, object]) -> list[str]:
+def _filters_section(findings: Iterable[Finding], counts: dict[str, object]) -> list[str]:
     by_code: dict[str, int] = counts["by_code"]  # type: ignore[assignment]
     worst: dict[str, Severity] = {}
-    for f in report.findings:
+    for f in findings:
         if f.code not in worst or f.severity.rank < worst[f.code].rank:
             worst[f.code] = f.severity
     sev_counts: dict[str, int] = counts["by_severity"]  # type: ignore[assignment]
