@@ -87,6 +87,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bt_bench.py")
     session.run("python", "benchmarks/knowledge_bench.py")
     session.run("python", "benchmarks/project_bench.py")
+    session.run("python", "benchmarks/tm_bench.py")
 
 
 @nox.session(default=False)

@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     prj.add_argument("--exclude", action="append", metavar="GLOB", help="skip files whose relative path matches (repeatable)")
     prj.add_argument("--jobs", metavar="N", help="documents audited at once, in worker processes (default: the machine's cores)")
     prj.add_argument("--executor", metavar="local|dask|dask://HOST:PORT", help="where documents run (default local; dask needs the extra)")
+    prj.add_argument(
+        "--stream", action="store_true",
+        help="a translation memory too large to hold (TMX, XLIFF, TSV, JSONL): read unit by unit, audited in batches "
+        "(--jobs, --executor), findings written as JSON Lines as it goes (--format jsonl)",
+    )  # fmt: skip
+    prj.add_argument("--batch-size", type=_positive_int, default=500, metavar="N", help="units per batch with --stream (default 500)")
     c.add_argument("--encoding", metavar="NAME", help="decode inputs with this encoding instead of detecting it")
     c.add_argument("--max-size", metavar="SIZE", help="largest input accepted, e.g. 20MiB (default)")
     c.add_argument("--fail-on", choices=("critical", "major", "minor"), help="exit 1 if a finding of this severity or worse exists")
@@ -301,6 +307,10 @@ def _check(args: argparse.Namespace) -> int:
         config = replace(config, baseline=DEFAULT_BASELINE, origins={**config.origins, "baseline": "default for --update-baseline"})
     decode = _decode_settings(args)
     targets = list(args.target)
+    if args.stream:
+        from audit.cli_project import check_stream
+
+        return check_stream(args, config, targets)
     if config.source_dir or config.target_dir or len(targets) > 1 or (targets and _many(targets[0])):
         from audit.cli_project import check_project
 

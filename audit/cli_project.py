@@ -95,3 +95,68 @@ def check_project(args: argparse.Namespace, config: Config, targets: list[str]) 
             _err(f"gate failed: {len(failing)} finding(s) at severity {args.fail_on} or worse")
             return EXIT_GATE
     return status
+
+
+def check_stream(args: argparse.Namespace, config: Config, targets: list[str]) -> int:
+    """A translation memory, streaming: JSON Lines of findings written as batches finish (to a
+    temporary file renamed at the end with -o, so a reader never sees half a file)."""
+    from audit.project.memory import run_stream
+    from audit.project.run import default_jobs
+
+    if len(targets) != 1 or config.source_dir or args.source:
+        raise UsageError("--stream audits one bilingual file (a translation memory): give it as TARGET")
+    if args.format != "jsonl":
+        raise UsageError("--stream writes findings as they are found: use --format jsonl")
+    if args.update_baseline or config.baseline:
+        raise UsageError("--stream keeps no report to compare with a baseline; audit the file without --stream")
+    jobs = config.jobs or default_jobs()
+    tty = sys.stderr.isatty()
+
+    def progress(batches: int, units: int) -> None:
+        if tty:
+            sys.stderr.write(f"\r\x1b[2Kaudit: {units} units audited ({batches} batches)")
+            sys.stderr.flush()
+
+    if args.output:
+        from pathlib import Path
+
+        out = Path(args.output)
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "w", encoding="utf-8") as fh:
+                summary = run_stream(targets[0], config, fh.write, batch_size=args.batch_size, jobs=jobs, executor=config.executor,
+                                     use_cache=not args.no_cache, progress=progress)  # fmt: skip
+            os.replace(tmp, out)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    else:
+        summary = run_stream(targets[0], config, sys.stdout.write, batch_size=args.batch_size, jobs=jobs, executor=config.executor,
+                             use_cache=not args.no_cache, progress=progress)  # fmt: skip
+    if tty:
+        sys.stderr.write("\r\x1b[2K")
+    sys.stderr.write(
+        f"audit: {summary['units']} units in {summary['seconds']:.1f} s ({summary['units'] / max(summary['seconds'], 1e-9):.0f} units/s), "
+        f"{summary['findings']} findings\n"
+    )
+    from audit.cli import _err
+    from audit.gates import _OPS, parse_all
+
+    status = EXIT_OK
+    for g in parse_all(config.gates, config.origins.get("gates", "configuration")):
+        if g.relative or not (g.name in ("findings", "critical", "major", "minor") or g.name.isupper()):
+            sys.stderr.write(f"audit: gate {g.text}: not judged on a stream (counts of findings only)\n")
+            continue
+        if g.name == "findings":
+            observed = summary["findings"]
+        elif g.name in ("critical", "major", "minor"):
+            observed = summary["by_severity"][g.name]
+        else:
+            observed = sum(n for c, n in summary["by_code"].items() if c.startswith(g.name))
+        passed = _OPS[g.op](float(observed), g.threshold)
+        sys.stderr.write(f"audit: gate {'passed' if passed else 'FAILED'} {g.text}: observed {observed}\n")
+        if not passed:
+            status = EXIT_GATE
+    if status != EXIT_OK:
+        _err("a gate failed")
+    return status

@@ -102,7 +102,7 @@ def test_dask_missing_is_an_error_naming_the_extra(tree, monkeypatch):
     assert "mt-audit[dask]" in str(exc.value)
 
 
-@pytest.mark.parametrize("fmt", ["text", "md", "html", "sarif", "junit", "csv"])
+@pytest.mark.parametrize("fmt", ["text", "md", "html", "sarif", "junit", "csv", "jsonl"])
 def test_every_format(cli, tree, fmt):
     r = cli("check", "--source-dir", tree / "en", "--target-dir", tree / "ja", "--presegmented", "--jobs", "1", "--format", fmt)
     assert r.code == 0, r.err
@@ -122,6 +122,10 @@ def test_every_format(cli, tree, fmt):
         assert '<a href="#doc-0">' in out and "ハリングトン" in out and "<script>alert" not in out
     elif fmt == "csv":
         assert out.startswith("document,id,") and "(project),P0001" in out
+    elif fmt == "jsonl":
+        lines = [json.loads(x) for x in out.splitlines()]
+        assert lines[-1]["type"] == "summary" and lines[-1]["documents"] == 21
+        assert {x["code"] for x in lines if x["type"] == "finding" and x["document"] is None} == {"PRJ001", "PRJ002", "PRJ003"}
     else:
         assert "news/japanese-only.txt" in out and "across documents" in out.lower() and "21 documents (1 target-only)" in out
 

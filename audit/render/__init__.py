@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from audit.model import Report
 
-FORMATS = ("text", "json", "md", "html", "csv", "sarif", "junit")
+FORMATS = ("text", "json", "md", "html", "csv", "sarif", "junit", "jsonl")
 
 
 def render(report: Report, fmt: str, *, color: bool = False) -> str:
@@ -23,6 +23,8 @@ def render(report: Report, fmt: str, *, color: bool = False) -> str:
         from audit.render.sarif import render_sarif as renderer
     elif fmt == "junit":
         from audit.render.junit import render_junit as renderer
+    elif fmt == "jsonl":
+        from audit.render.jsonl import render_jsonl as renderer
     elif fmt == "text":
         from audit.render.text import render_text
 

@@ -35,6 +35,8 @@ def render_project(project: ProjectReport, fmt: str, *, color: bool = False) -> 
         return _junit(project)
     if fmt == "csv":
         return _csv(project)
+    if fmt == "jsonl":
+        return _jsonl(project)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -239,3 +241,15 @@ def _csv(project: ProjectReport) -> str:
         evidence = json.dumps(dict(f.evidence), ensure_ascii=False, sort_keys=True, default=str)
         writer.writerow(_cell(v) for v in ("(project)", f.id, f.severity.value, "", f.code, "", "", "", f.message, f.suggestion or "", "", "", evidence, f.fingerprint))
     return buf.getvalue()
+
+
+def _jsonl(project: ProjectReport) -> str:
+    from audit.render.jsonl import finding_records, line
+
+    out = []
+    for key, report in project.documents:
+        out += [line({"document": key, **r}) for r in finding_records(report)]
+    for f in project.findings:
+        out.append(line({"type": "finding", "document": None, **{k: v for k, v in f.to_dict().items() if k != "id"}}))
+    out.append(line({"type": "summary", "schema": "audit-findings/1", "signature": dict(project.signature), **project.totals()}))
+    return "".join(out)
