@@ -369,9 +369,12 @@ class AuditProject(pytest.Collector):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Add the project's tests (before -k and -m select among the items)."""
+    """Add the project's tests (before -k and -m select among the items): in a run of the whole
+    suite, or when --audit-target-dir is given, not when the command line names test files."""
     state = config.stash.get(_KEY, None)
     if state is None or not state.settings.values.get("target_dir"):
+        return
+    if config.args_source == pytest.Config.ArgsSource.ARGS and not config.getoption("audit_target_dir"):
         return
     project = AuditProject.from_parent(session, name="audit")
     items.extend(project.collect())

@@ -242,3 +242,8 @@ def test_project_dirs_give_one_test_per_document(project):
     assert "audit gates failed for news/doc00.txt" in out and "FAILED UNT==0" in out
     assert "FAILED PRJ003==0" in out
     assert "audit: 5 documents audited" in out
+    # naming test files runs those files only, not the whole project
+    project.makepyfile(test_other="def test_other():\n    pass\n")
+    named = project.runpytest_inprocess("test_other.py", "-p", "no:cacheprovider")
+    named.assert_outcomes(passed=1)
+    assert "audit::" not in named.stdout.str()

@@ -127,3 +127,17 @@ def test_stream_errors(cli, tmp_path):
     r = cli("check", cut, "--stream", "--format", "jsonl", "--jobs", "1", "-o", out)
     assert r.code == 2 and "malformed XML" in r.err
     assert not out.exists() and not list(tmp_path.glob(".out.jsonl*")), "no half-written file"
+
+
+def test_stream_on_a_dask_cluster_gives_the_same_lines(tmp_path):
+    pytest.importorskip("distributed", reason="the Dask executor needs the extra: pip install 'mt-audit[dask]'")
+    from audit.config import resolve
+    from audit.project.memory import run_stream
+
+    tm = write_tmx(tmp_path / "tm.tmx", PAIRS, copies=2)
+    cfg = resolve(cli={"min-confidence": 0}, search=False)
+    local: list[str] = []
+    dask: list[str] = []
+    run_stream(str(tm), cfg, local.append, batch_size=4, jobs=1)
+    run_stream(str(tm), cfg, dask.append, batch_size=4, jobs=2, executor="dask")
+    assert local == dask and json.loads(local[-1])["units"] == 16
