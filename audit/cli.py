@@ -9,7 +9,7 @@ import argparse
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -358,15 +358,22 @@ def _check(args: argparse.Namespace) -> int:
         if report.gates_failed:
             _err(f"{len(report.gates_failed)} of {len(report.gates)} gates failed")
             status = EXIT_GATE
-    if args.fail_on:
-        from audit.model import Severity
-
-        limit = Severity(args.fail_on).rank
-        failing = [f for f in report.findings if f.severity.rank <= limit]
-        if failing:
-            _err(f"gate failed: {len(failing)} finding(s) at severity {args.fail_on} or worse")
-            return EXIT_GATE
+    if fails_on(args.fail_on, report.findings):
+        return EXIT_GATE
     return status
+
+
+def fails_on(severity: str | None, findings: Iterable[Any]) -> bool:
+    """``--fail-on SEVERITY``: whether a finding is that severe or worse (and say so)."""
+    if not severity:
+        return False
+    from audit.model import Severity
+
+    limit = Severity(severity).rank
+    failing = sum(1 for f in findings if f.severity.rank <= limit)
+    if failing:
+        _err(f"gate failed: {failing} finding(s) at severity {severity} or worse")
+    return failing > 0
 
 
 def _many(target: str) -> bool:

@@ -86,15 +86,9 @@ def check_project(args: argparse.Namespace, config: Config, targets: list[str]) 
     if project.gates_failed:
         _err(f"{len(project.gates_failed)} gate(s) failed ({len(failed_docs)} document(s), {sum(not g.passed for g in project.gates)} on the totals)")
         status = EXIT_GATE
-    if args.fail_on:
-        from audit.model import Severity
+    from audit.cli import fails_on
 
-        limit = Severity(args.fail_on).rank
-        failing = [f for f in project.all_findings() if f.severity.rank <= limit]
-        if failing:
-            _err(f"gate failed: {len(failing)} finding(s) at severity {args.fail_on} or worse")
-            return EXIT_GATE
-    return status
+    return EXIT_GATE if fails_on(args.fail_on, project.all_findings()) else status
 
 
 def check_stream(args: argparse.Namespace, config: Config, targets: list[str]) -> int:

@@ -139,6 +139,8 @@ def test_gates_on_documents_and_totals(cli, tree):
     assert ok.code == 0, ok.err
     assert all(d["report"]["gates"][0]["passed"] for d in ok.json()["documents"])
     assert ok.json()["gates"][0]["gate"] == "critical==0"
+    major = cli("check", "--source-dir", tree / "en", "--target-dir", tree / "ja", "--presegmented", "--jobs", "1", "--fail-on", "major")
+    assert major.code == 1 and "at severity major or worse" in major.err  # the missing translation is major
 
 
 def test_targets_folders_globs_and_patterns(cli, tree, monkeypatch):
