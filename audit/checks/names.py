@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -571,7 +572,7 @@ def name_spelled_two_ways(ctx: Context) -> Iterator[Hit]:
     … 「ハリングトン氏は…」.
     """
     dictionary = Dictionary.shared()
-    for word, found in name_spellings(ctx).items():
+    for word, found in name_spellings(ctx, min_pairs=2).items():
         by_key: dict[str, list[tuple[str, int, int]]] = {}
         for item in found:
             by_key.setdefault(kana_key(item[0]), []).append(item)
@@ -590,17 +591,22 @@ def name_spelled_two_ways(ctx: Context) -> Iterator[Hit]:
             )
 
 
-def name_spellings(ctx: Context) -> dict[str, list[tuple[str, int, int]]]:
+def name_spellings(ctx: Context, min_pairs: int = 1) -> dict[str, list[tuple[str, int, int]]]:
     """How the translation spells each name of the source, pair by pair: name → (katakana
     spelling, target start, target end), as CON009 reads them (and the project check across
-    documents, PRJ001)."""
+    documents, PRJ001). Names the source writes in fewer than ``min_pairs`` pairs are skipped:
+    CON009 needs two to compare, and finding a spelling is the costly part (e2k's model)."""
     assert ctx.source is not None
     dictionary = Dictionary.shared()
     vocab = ctx.source_vocabulary
     seen: dict[str, list[tuple[str, int, int]]] = {}
-    for _, s_text, t_start, _, t_text in ctx.pair_texts():
-        for m in _candidates(s_text, vocab, dictionary):
-            word = m.group(0)
+    pairs = list(ctx.pair_texts())
+    found = [[m.group(0) for m in _candidates(s_text, vocab, dictionary)] for _, s_text, _, _, _ in pairs]
+    in_pairs = Counter(w for words in found for w in set(words))
+    for (_, s_text, t_start, _, t_text), words in zip(pairs, found, strict=True):
+        for word in words:
+            if in_pairs[word] < min_pairs:
+                continue
             if word.lower() in unicodedata.normalize("NFKC", t_text).lower():
                 continue  # kept in Latin letters here
             spelling = _spelling(ctx, word, s_text, t_text, dictionary)
