@@ -49,3 +49,27 @@ def test_a_report_is_the_same_with_cached_vectors_as_without(tmp_path):
     from_cache = _report(target, source, use_cache=True)  # reads every vector back
     assert uncached == filled == from_cache
     assert from_cache["alignment"] and from_cache["scores"]["pairs"]
+
+
+def test_e2k_answers_are_kept_on_disk_and_read_back(tmp_path, monkeypatch):
+    """A second process (or a cleared in-process cache) gets e2k's answers from the cache file,
+    without running the model, and gets the same numbers."""
+    from audit.lexicon import transliteration as tr
+
+    monkeypatch.setenv("AUDIT_HOME", str(tmp_path / "home"))
+    kana = tr.transliterate("Harrington")
+    conv = tr._e2k()
+    forced = tr._forced(conv, "Harrington", kana)
+    assert kana and (tmp_path / "home" / "cache" / "e2k.sqlite3").is_file()
+    tr.transliterate.cache_clear()
+    tr._forced.cache_clear()
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model ran: the answer was not read from the cache")
+
+    monkeypatch.setattr(tr, "_forced_now", no_model)
+    monkeypatch.setattr(type(conv), "__call__", no_model)
+    assert tr.transliterate("Harrington") == kana
+    assert tr._forced(conv, "Harrington", kana) == forced
+    tr.transliterate.cache_clear()
+    tr._forced.cache_clear()

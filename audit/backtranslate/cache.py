@@ -21,7 +21,7 @@ import numpy as np
 from audit.backtranslate.base import BackTranslator, Hypothesis
 
 SCHEMA_VERSION = 1
-TEXT_TABLES = frozenset({"llm", "web"})
+TEXT_TABLES = frozenset({"llm", "web", "e2k"})
 
 
 def _key(signature: str, n_best: int, text: str) -> str:
@@ -50,6 +50,7 @@ class Cache:
             db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS llm (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             db.execute("CREATE TABLE IF NOT EXISTS web (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS e2k (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))

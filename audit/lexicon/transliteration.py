@@ -3,6 +3,7 @@ an English word under its model (teacher-forced log-probabilities)."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -11,16 +12,67 @@ from functools import lru_cache
 from audit.lexicon.kana import best_window, kana_key
 
 
+class _Memo:
+    """e2k's answers kept on disk (``$AUDIT_HOME/cache/e2k.sqlite3``), keyed by e2k's version and
+    the question: they never change for a version, and each costs a decode of its model (tens of
+    milliseconds), so a re-audit, a second document or a worker process asks the model only
+    about words no run has met. Shared safely between processes (SQLite); reopened after a fork."""
+
+    def __init__(self) -> None:
+        self._cache: object | None = None
+        self._pid = -1
+        self._path: object = None
+        self._lock = threading.Lock()
+        self._version: str | None = None
+
+    def _open(self) -> object | None:
+        from audit.backtranslate.packages import audit_home
+
+        path = audit_home() / "cache" / "e2k.sqlite3"
+        if self._pid != os.getpid() or self._path != path:
+            from audit.backtranslate.cache import Cache
+            from audit.signature import dist_version
+
+            if self._cache is not None and self._pid == os.getpid():
+                self._cache.close()  # type: ignore[attr-defined]
+            self._version = dist_version("e2k")
+            try:
+                self._cache = Cache(path, threads=True)
+            except OSError:
+                self._cache = None
+            self._pid, self._path = os.getpid(), path
+        return self._cache
+
+    def get(self, kind: str, question: str) -> str | None:
+        with self._lock:
+            cache = self._open()
+            return cache.get_text("e2k", f"{self._version}\0{kind}\0{question}") if cache is not None else None  # type: ignore[attr-defined]
+
+    def put(self, kind: str, question: str, answer: str) -> None:
+        with self._lock:
+            cache = self._open()
+            if cache is not None:
+                cache.put_text("e2k", f"{self._version}\0{kind}\0{question}", answer)  # type: ignore[attr-defined]
+
+
+_MEMO = _Memo()
+
+
 @lru_cache(maxsize=4096)
 def transliterate(word: str) -> str:
     """English word → katakana with e2k ('' when e2k is not installed)."""
     conv = _e2k()
     if conv is None:
         return ""
+    known = _MEMO.get("t", word.lower())
+    if known is not None:
+        return known
     try:
-        return str(conv(word.lower()))
+        kana = str(conv(word.lower()))
     except Exception:  # noqa: BLE001 - a model failure must not stop the audit
         return ""
+    _MEMO.put("t", word.lower(), kana)
+    return kana
 
 
 @dataclass(frozen=True)
@@ -100,6 +152,19 @@ _FORCE_LOCK = threading.Lock()
 def _forced(conv, word: str, kana: str) -> tuple[tuple[float, ...], tuple[float, ...]]:  # noqa: ANN001
     """Log-probabilities of each kana of ``kana`` after the ones before it, and of the word
     ending after each kana, under e2k's model for ``word``."""
+    import json
+
+    question = f"{word.lower()}\0{kana}"
+    known = _MEMO.get("f", question)
+    if known is not None:
+        stored = json.loads(known)
+        return tuple(stored[0]), tuple(stored[1])
+    chars, ends = _forced_now(conv, word, kana)
+    _MEMO.put("f", question, json.dumps([chars, ends]))
+    return chars, ends
+
+
+def _forced_now(conv, word: str, kana: str) -> tuple[tuple[float, ...], tuple[float, ...]]:  # noqa: ANN001
     import numpy as np
 
     s2s = conv.s2s
