@@ -57,6 +57,8 @@ def test_e2k_answers_are_kept_on_disk_and_read_back(tmp_path, monkeypatch):
     from audit.lexicon import transliteration as tr
 
     monkeypatch.setenv("AUDIT_HOME", str(tmp_path / "home"))
+    tr.transliterate.cache_clear()  # earlier tests may hold the answers in memory
+    tr._forced.cache_clear()
     kana = tr.transliterate("Harrington")
     conv = tr._e2k()
     forced = tr._forced(conv, "Harrington", kana)
