@@ -189,3 +189,12 @@ def test_baseline_keeps_one_entry_per_document(cli, tree, tmp_path):
     again = cli("check", "--source-dir", tree / "en", "--target-dir", tree / "ja", "--presegmented", "--jobs", "1",
                 "--baseline", base, "--gate", "new==0", "--format", "json")  # fmt: skip
     assert again.code == 0, again.err
+
+
+def test_a_file_named_like_a_glob_is_itself(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a[1].txt").write_text("これは文書です。\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("東京は日本の首都です。\n", encoding="utf-8")
+    r = cli("check", "a[1].txt", "b.txt", "--jobs", "1", "--format", "json")
+    assert r.code == 0, r.err
+    assert [d["key"] for d in r.json()["documents"]] == ["a[1].txt", "b.txt"]

@@ -113,7 +113,8 @@ def from_targets(targets: Iterable[str], include: Sequence[str] = (), exclude: S
     """Every file among ``targets`` (files, folders, globs), each audited on its own."""
     jobs: dict[str, Job] = {}
     for spec in targets:
-        matched = sorted(glob.glob(spec, recursive=True)) if glob.has_magic(spec) else [spec]
+        # a file that exists is itself, even when its name holds glob characters (report[1].txt)
+        matched = sorted(glob.glob(spec, recursive=True)) if glob.has_magic(spec) and not os.path.exists(spec) else [spec]
         if not matched:
             raise UsageError(f"{spec}: no file matches")
         for item in matched:
