@@ -198,3 +198,16 @@ def test_a_file_named_like_a_glob_is_itself(cli, tmp_path, monkeypatch):
     r = cli("check", "a[1].txt", "b.txt", "--jobs", "1", "--format", "json")
     assert r.code == 0, r.err
     assert [d["key"] for d in r.json()["documents"]] == ["a[1].txt", "b.txt"]
+
+
+def test_an_existing_dask_scheduler_by_address(tree):
+    pytest.importorskip("distributed", reason="the Dask executor needs the extra: pip install 'mt-audit[dask]'")
+    from distributed import LocalCluster
+
+    cfg = resolve(cli={"min-confidence": 0}, search=False)
+    plan = from_dirs(str(tree / "en"), str(tree / "ja"), include=["news/*"])
+    local = run_project(plan, cfg, jobs=1, options=Options(presegmented=True))
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address.replace("tcp://", "dask://")
+        remote = run_project(plan, cfg, jobs=1, executor=address, options=Options(presegmented=True))
+    assert fingerprints(remote.to_dict()) == fingerprints(local.to_dict())
