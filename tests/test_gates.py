@@ -161,3 +161,15 @@ def test_baseline_gates_without_a_baseline_fail_and_bad_files_exit_2(cli, tmp_pa
     assert cli("check", other, "--baseline", bad.with_name("b2.json"), "--update-baseline").code == 0
     r = cli("check", doc, "--baseline", bad.with_name("b2.json"), "--gate", "major<=baseline")
     assert r.code == 1 and "has no entry for" in r.err
+
+
+def test_a_gate_on_a_check_that_did_not_run_fails_but_framework_codes_count(cli, tmp_path):
+    clean = _doc(tmp_path, CLEAN, "clean.ja")
+    r = cli("check", clean, "--select", "GRB", "--gate", "NAM==0", "--format", "json")
+    gate = r.json()["gates"][0]
+    assert r.code == 1 and gate["passed"] is False and gate["observed"] is None
+    assert gate["reason"] == "no check matching NAM ran in this audit"
+    # codes the framework reports (stale suppressions; what a project finds across documents)
+    r = cli("check", clean, "--gate", "SUP001==0", "--gate", "PRJ==0", "--format", "json")
+    assert r.code == 0, r.err
+    assert [(g["gate"], g["observed"]) for g in r.json()["gates"]] == [("SUP001==0", 0.0), ("PRJ==0", 0.0)]

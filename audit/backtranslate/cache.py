@@ -99,10 +99,15 @@ class Cache:
     def put_many(self, signature: str, n_best: int, values: dict[str, list[Hypothesis]]) -> None:
         if self._db is None or not values:
             return
-        rows = [(_key(signature, n_best, t), json.dumps([[h.text, h.score] for h in hyps])) for t, hyps in values.items()]
+        self._write("bt", [(_key(signature, n_best, t), json.dumps([[h.text, h.score] for h in hyps])) for t, hyps in values.items()])
+
+    def _write(self, table: str, rows: list[tuple[str, object]]) -> None:
+        """Rows into ``table`` in one transaction; a failure is noted, never raised (the audit goes on)."""
+        if self._db is None:
+            return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO bt VALUES (?, ?)", rows)
+            self._db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)  # noqa: S608 - a known table
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             try:
@@ -134,17 +139,7 @@ class Cache:
     def put_vectors(self, signature: str, vectors: dict[str, np.ndarray]) -> None:
         if self._db is None or not vectors:
             return
-        rows = [(_key(signature, -1, t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()]
-        try:
-            self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?)", rows)
-            self._db.execute("COMMIT")
-        except sqlite3.DatabaseError as exc:
-            try:
-                self._db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
-            self.problem = f"cache write failed: {exc}"
+        self._write("emb", [(_key(signature, -1, t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in vectors.items()])
 
     def get_text(self, table: str, key: str) -> str | None:
         """A stored answer (table ``llm``: a model's; ``web``: an online service's) by its key, or None."""
@@ -164,12 +159,7 @@ class Cache:
         if table not in TEXT_TABLES:
             raise ValueError(table)
         with self._lock:
-            if self._db is None:
-                return
-            try:
-                self._db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", (key, value))  # noqa: S608 - a known table
-            except sqlite3.DatabaseError as exc:
-                self.problem = f"cache write failed: {exc}"
+            self._write(table, [(key, value)])
 
     def close(self) -> None:
         if self._db is not None:
