@@ -136,7 +136,7 @@ def test_spans_become_findings_with_model_category_explanation_and_correction(pa
     assert f.evidence["model"] == "test-model" and f.evidence["category"] == "name"
     assert f.evidence["explanation"] == "Reeves is written リーブス" and f.suggestion == "リーブス"
     assert f.confidence is None, "uncalibrated until fitted on a model's output"
-    assert "review" in report.signature["components"]["reviewer"] or "prompt:review-v1" in report.signature["components"]["reviewer"]
+    assert report.signature["components"]["reviewer"] == f"openai:test-model@{s.url}|prompt:review-v1|temperature:0|seed:0"
     data = json.loads(render(report, "json"))
     jsonschema.validate(data, json.loads((Path(__file__).parent.parent / "audit" / "schema" / "report.schema.json").read_text(encoding="utf-8")))
     [service] = data["services"]
