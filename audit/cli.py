@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     prj.add_argument("--target-dir", metavar="DIR", help="the translations (a file with no source is audited target-only)")
     prj.add_argument("--include", action="append", metavar="GLOB", help="only files whose relative path matches (repeatable)")
     prj.add_argument("--exclude", action="append", metavar="GLOB", help="skip files whose relative path matches (repeatable)")
-    prj.add_argument("--jobs", metavar="N", help="documents audited at once, in worker processes (default: the machine's cores)")
+    prj.add_argument("--jobs", metavar="N", help="processes to use: documents audited at once, or a large document's sentence vectors and checks split over two (default: the machine's cores; the report is the same)")
     prj.add_argument("--executor", metavar="local|dask|dask://HOST:PORT", help="where documents run (default local; dask needs the extra)")
     prj.add_argument(
         "--stream", action="store_true",

@@ -82,7 +82,7 @@ KEY_DOCS: dict[str, str] = {
     "target-dir": "Folder of translations for a project audit; a file with no source is audited target-only, a source with no file is a missing translation (PRJ003).",
     "include": "Glob patterns on relative paths a project audit takes (`[\"**/*.md\"]`); default: every file a reader knows.",
     "exclude": "Glob patterns on relative paths a project audit skips.",
-    "jobs": "Documents a project audit runs at once, each in a worker process (default: the machine's cores); the report is the same whatever the number.",
+    "jobs": "Processes an audit uses (default: the machine's cores): a project's documents run this many at once, each in a worker process; a single document of 150 aligned pairs or more, given two or more, embeds its target beside its source and runs the checks that embed beside the others. The report is the same whatever the number.",
     "executor": "Where a project's documents run: `local` (default), `dask` (a local Dask cluster of `jobs` workers) or `dask://HOST:PORT` (an existing scheduler); extra `dask`.",
     "llm-samples": "Back-translations per sentence from `--backtranslate openai:MODEL` (default 1); more are sampled at temperature 0.7 and their agreement becomes BTD001's confidence.",
 }

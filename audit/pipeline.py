@@ -114,8 +114,7 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
 
         settings = AlignSettings()
         embed = _embedder(request)
-        src_vectors = embed([s.text for s in source.segments])
-        tgt_vectors = embed([t.text for t in target.segments])
+        src_vectors, tgt_vectors = _embed_both(embed, [s.text for s in source.segments], [t.text for t in target.segments], cfg.jobs)
         bt_by_segment = {b.segment: b.text for b in backtranslations}
         alignment = tuple(
             align(
@@ -186,7 +185,9 @@ def run_audit(request: AuditRequest, progress: Progress | None = None) -> Report
         review=review,
         knowledge=knowledge,
     )
-    findings, runs = run_rules(ctx, rules, cfg.severity)
+    from audit.parallel import jobs_for_document
+
+    findings, runs = run_rules(ctx, rules, cfg.severity, jobs=jobs_for_document(cfg.jobs))
     if knowledge is not None and hasattr(knowledge, "requests"):
         knowledge.close()
     if review is not None:
@@ -463,6 +464,19 @@ def build_signature(
 
     signature["id"] = signature_id(signature)
     return signature
+
+
+def _embed_both(embed: Any, source: list[str], target: list[str], jobs: int | None) -> tuple[Any, Any]:
+    """The source's and the target's sentence vectors; with two jobs or more and enough
+    sentences, the target's in a forked process beside the source's (the encoder uses one core)."""
+    from audit.parallel import MIN_SENTENCES, Forked, can_fork, jobs_for_document, one_core
+
+    if jobs_for_document(jobs) < 2 or len(source) + len(target) < MIN_SENTENCES or not can_fork():
+        return embed(source), embed(target)
+    other = Forked(embed, target)
+    with one_core():
+        mine = embed(source)
+    return mine, other.result()
 
 
 def _embedder(request: AuditRequest) -> Any:

@@ -257,9 +257,16 @@ class RuleRun:
     reason: str | None = None
 
 
-def run_rules(ctx: Context, rules: Iterable[Rule], severity_overrides: Mapping[str, str] | None = None) -> tuple[list[Finding], list[RuleRun]]:
-    """Run rules in code order; rules whose needs are unmet are skipped with the reason."""
+def run_rules(
+    ctx: Context, rules: Iterable[Rule], severity_overrides: Mapping[str, str] | None = None, jobs: int = 1
+) -> tuple[list[Finding], list[RuleRun]]:
+    """Run rules in code order; rules whose needs are unmet are skipped with the reason. With
+    ``jobs`` of 2 or more, the rules that embed run in a forked process beside the others
+    (:func:`split_rules`): the same findings, sooner."""
     have = ctx.available()
+    rules = list(rules)
+    if jobs > 1:
+        split_rules(ctx, [r for r in rules if r.func is not None and not r.needs - have])
     findings: list[Finding] = []
     runs: list[RuleRun] = []
     overrides = {k: Severity(v) for k, v in (severity_overrides or {}).items()}
@@ -284,6 +291,32 @@ def run_rules(ctx: Context, rules: Iterable[Rule], severity_overrides: Mapping[s
         fp = base if n == 0 else fingerprint(f.code, f.target, f.source, n)
         numbered.append(_replace(f, id=f"F{i:04d}", fingerprint=fp))
     return numbered, runs
+
+
+def split_rules(ctx: Context, rules: list[Rule]) -> None:
+    """Compute the hits of ``rules`` on two cores: those that embed sentences (the encoder's
+    work, numpy) in a forked child, the others (Python) here; both land in ``ctx``'s memo, where
+    :func:`run_rules` then reads them in code order. Rules are functions of the context, so the
+    hits are the ones one process finds; a rule one side asks of the other is computed again."""
+    from audit.parallel import MIN_PAIRS, Forked, can_fork, one_core
+
+    embedding = [r.code for r in rules if "embedder" in r.needs]
+    if not embedding or len(embedding) == len(rules) or len(ctx.alignment) < MIN_PAIRS or not can_fork():
+        return
+    child = Forked(_hits_of_codes, ctx, embedding)
+    with one_core():
+        for r in rules:
+            if r.code not in embedding:
+                ctx.hits_of(r.code)
+    memo = ctx.memo.setdefault("hits", {})
+    for code, found in child.result().items():
+        memo.setdefault(code, found)
+
+
+def _hits_of_codes(ctx: Context, codes: list[str]) -> dict[str, tuple[list[Hit], list[str]]]:
+    for code in codes:
+        ctx.hits_of(code)
+    return {code: ctx.memo["hits"][code] for code in codes}
 
 
 AGREEMENT_RAISES = frozenset({"omission"})  # concerns whose agreeing findings are raised to major (measured)

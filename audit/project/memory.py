@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from audit.config import Config
@@ -187,6 +187,7 @@ def _results(stream: Iterator[list[Unit]], config: Config, jobs: int, executor: 
             yield audit_batch(i, units, config, use_cache)
         return
     window = 2 * max(1, jobs)
+    config = replace(config, jobs=1)  # the workers are the parallelism: a batch is not split again
     if executor == "local":
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor

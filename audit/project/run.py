@@ -116,6 +116,7 @@ def _local(jobs_: Sequence[Job], config: Config, options: Options, workers: int,
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     workers = min(workers, len(jobs_))
     threads = max(1, default_jobs() // workers)
+    config = replace(config, jobs=1)  # the workers are the parallelism: a document is not split again
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=share_cores, initargs=(threads,)) as pool:
         for outcome in pool.map(audit_job, jobs_, [config] * len(jobs_), [options] * len(jobs_)):
             out.append(outcome)
@@ -141,6 +142,7 @@ def _dask(jobs_: Sequence[Job], config: Config, options: Options, workers: int, 
     try:
         if cluster is not None:  # our own workers share this machine's cores
             client.run(share_cores, max(1, default_jobs() // workers))
+        config = replace(config, jobs=1)  # one process per document: the workers are the parallelism
         futures = client.map(audit_job, list(jobs_), config=config, options=options, pure=False)
         position = {f.key: i for i, f in enumerate(futures)}
         results: list[Outcome | None] = [None] * len(futures)
