@@ -81,6 +81,7 @@ def bench(session: nox.Session) -> None:
     """Benchmarks: start-up time, segmentation and full-audit throughput (medians)."""
     session.install(".[dask]")
     session.run("python", "benchmarks/run.py", *session.posargs)
+    session.run("python", "benchmarks/scale_bench.py")
     session.run("python", "benchmarks/align_eval.py")
     session.run("python", "benchmarks/score_bench.py")
     session.run("python", "benchmarks/html_bench.py")

@@ -303,6 +303,9 @@ def split_rules(ctx: Context, rules: list[Rule]) -> None:
     embedding = [r.code for r in rules if "embedder" in r.needs]
     if not embedding or len(embedding) == len(rules) or len(ctx.alignment) < MIN_PAIRS or not can_fork():
         return
+    from audit.lexicon import warm
+
+    warm()  # loaded once, here, and inherited
     child = Forked(_hits_of_codes, ctx, embedding)
     with one_core():
         for r in rules:

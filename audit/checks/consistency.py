@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from os.path import commonprefix
+from typing import Any
 
 from audit.checks.base import Context, Hit, rule
 from audit.checks.garbled import in_broken_word
@@ -499,27 +500,47 @@ class TermRendering:
 def term_renderings(ctx: Context) -> dict[str, list[TermRendering]]:
     """For each multiword name recurring in the source, its rendering in each pair that has one
     (the closest noun phrase, see CON005); names kept in Latin letters are left out."""
-    import numpy as np
-
-    from audit.lexicon.names import Dictionary
-
     terms = _source_terms(ctx)
     jobs = []
-    texts: list[str] = []
     for term, occurrences in terms.items():
         for s_start, _, t_start, _t_end, t_text in occurrences:
             if term.lower() in t_text.lower():
                 continue
             phrases = sorted(set(_noun_phrases(ctx, t_text)))
             if phrases:
-                jobs.append((term, s_start, t_start, t_text, phrases, len(texts)))
-                texts += [term] + [t_text[a:b] for a, b in phrases]
+                jobs.append((term, s_start, t_start, t_text, phrases))
     out: dict[str, list[TermRendering]] = defaultdict(list)
-    if not jobs:
-        return out
-    v = ctx.embed(texts)
-    for term, s_start, t_start, t_text, phrases, first in jobs:
-        sims = v[first + 1 : first + 1 + len(phrases)] @ v[first]
+    for chunk in _embedded(ctx, jobs):
+        _renderings(chunk, out)
+    return out
+
+
+EMBED_CHUNK = 4096  # phrases embedded at once: a long document's vectors are not all held together
+
+
+def _embedded(ctx: Context, jobs: list[Any]) -> Iterator[list[Any]]:
+    """The jobs in chunks, each job with its term's and its phrases' vectors appended."""
+    start = 0
+    while start < len(jobs):
+        end, size = start, 0
+        while end < len(jobs) and (size < EMBED_CHUNK or end == start):
+            size += 1 + len(jobs[end][4])
+            end += 1
+        chunk = jobs[start:end]
+        v = ctx.embed([t for term, _, _, t_text, phrases in chunk for t in (term, *(t_text[a:b] for a, b in phrases))])
+        at, out = 0, []
+        for job in chunk:
+            out.append((*job, v[at], v[at + 1 : at + 1 + len(job[4])]))
+            at += 1 + len(job[4])
+        yield out
+        start = end
+
+
+def _renderings(chunk: list[Any], out: dict[str, list[TermRendering]]) -> None:
+    import numpy as np
+
+    for term, s_start, t_start, t_text, phrases, t_vec, p_vecs in chunk:
+        sims = p_vecs @ t_vec
         k = int(np.argmax(sims))
         if sims[k] < RENDERING_SIMILARITY_MIN:
             continue
@@ -536,4 +557,3 @@ def term_renderings(ctx: Context) -> dict[str, list[TermRendering]]:
         form = t_text[a:b]
         listed = any(term.lower() in re.sub(r"[()]", "", g).lower() for g in Dictionary.shared().word_glosses(form))
         out[term].append(TermRendering(form, core, float(sims[j]), t_start + a, t_start + b, t_text, s_start, listed))
-    return out

@@ -181,6 +181,22 @@ def _witnessed(ctx: Context, src: list[Segment], tgt: list[Segment]) -> list[tup
     return memo[key]
 
 
+EMBED_CHUNK = 4096  # sentences OMI003 embeds at once
+
+
+def _chunks(jobs: list[_LeaveOut]) -> Iterator[list[_LeaveOut]]:
+    chunk: list[_LeaveOut] = []
+    size = 0
+    for job in jobs:
+        chunk.append(job)
+        size += 2 + len(job.tried) + len(job.fine)
+        if size >= EMBED_CHUNK:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
 @dataclass
 class _LeaveOut:
     """One pair OMI003 tries stretches of the source on: the stretches (as offsets in ``s_text``)
@@ -272,20 +288,22 @@ def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
     # where a coarse stretch rose at least REFINE_SHARE of the rise reported. A third fewer
     # sentences to embed (the rule's largest cost); the same answer wherever the fine pass runs,
     # and 6 of 220 findings lost on 10,000 WMT22 system pairs (benchmarks/scale_bench.py's text).
-    v = ctx.embed([t for job in jobs for t in (job.target_text(ctx), job.s_text, *job.without(job.tried))])
-    at = 0
-    for job in jobs:
-        t_vec = v[at]
-        job.t_vec, job.base = t_vec, float(v[at + 1] @ t_vec)
-        job.rises = list(v[at + 2 : at + 2 + len(job.tried)] @ t_vec - job.base)
-        at += 2 + len(job.tried)
-    refine = [job for job in jobs if job.fine and max(job.rises, default=-1.0) >= job.least * REFINE_SHARE]
-    if refine:
-        v = ctx.embed([t for job in refine for t in job.without(job.fine)])
+    for chunk in _chunks(jobs):  # a few thousand sentences' vectors at a time: bounded memory
+        v = ctx.embed([t for job in chunk for t in (job.target_text(ctx), job.s_text, *job.without(job.tried))])
         at = 0
-        for job in refine:
-            job.rises += list(v[at : at + len(job.fine)] @ job.t_vec - job.base)
-            job.tried, at = job.tried + job.fine, at + len(job.fine)
+        for job in chunk:
+            job.t_vec = v[at].copy()
+            job.base = float(v[at + 1] @ job.t_vec)
+            job.rises = list(v[at + 2 : at + 2 + len(job.tried)] @ job.t_vec - job.base)
+            at += 2 + len(job.tried)
+        refine = [job for job in chunk if job.fine and max(job.rises, default=-1.0) >= job.least * REFINE_SHARE]
+        if refine:
+            v = ctx.embed([t for job in refine for t in job.without(job.fine)])
+            at = 0
+            for job in refine:
+                job.rises += list(v[at : at + len(job.fine)] @ job.t_vec - job.base)
+                job.tried, at = job.tried + job.fine, at + len(job.fine)
+        del v
     for job in jobs:
         rises = np.asarray(job.rises)
         pick = next((int(k) for k in np.argsort(-rises, kind="stable") if rises[k] >= job.least), None)

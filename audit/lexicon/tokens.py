@@ -8,7 +8,7 @@ from functools import lru_cache
 from importlib import metadata
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     surface: str
     pos: tuple[str, ...]
@@ -60,8 +60,13 @@ class Tokenizer:
 def _tokenize_cached(tokenizer: Tokenizer, text: str) -> tuple[Token, ...]:
     out = []
     for m in tokenizer._tokenizer().tokenize(text):
-        out.append(Token(m.surface(), tuple(m.part_of_speech()), m.reading_form(), m.begin(), m.end(), m.is_oov()))
+        pos = tuple(m.part_of_speech())
+        pos = _POS.setdefault(pos, pos)  # a few hundred distinct tags, shared by every token
+        out.append(Token(m.surface(), pos, m.reading_form(), m.begin(), m.end(), m.is_oov()))
     return tuple(out)
+
+
+_POS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def versions() -> dict[str, str]:
