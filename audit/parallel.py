@@ -20,7 +20,6 @@ import multiprocessing
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any
 
 MIN_SENTENCES = 400  # fewer sentences to embed than this are not worth a process
@@ -49,8 +48,9 @@ def sharing() -> bool:
     return _sharing
 
 
-@lru_cache(maxsize=1)
 def _controller() -> Any:
+    """The BLAS libraries loaded now (a fresh look each time, 0.4 ms: one loaded since, by
+    another package, is limited too)."""
     try:
         from threadpoolctl import ThreadpoolController
     except ImportError:
