@@ -476,6 +476,9 @@ def _embed_both(embed: Any, source: list[str], target: list[str], jobs: int | No
     other = Forked(embed, target)
     with one_core():
         mine = embed(source)
+        from audit.lexicon import warm
+
+        warm()  # the checks' indexes, while the target's half (about as long) finishes
     return mine, other.result()
 
 
