@@ -94,8 +94,8 @@ def check_project(args: argparse.Namespace, config: Config, targets: list[str]) 
 def check_stream(args: argparse.Namespace, config: Config, targets: list[str]) -> int:
     """A translation memory, streaming: JSON Lines of findings written as batches finish (to a
     temporary file renamed at the end with -o, so a reader never sees half a file)."""
+    from audit.parallel import default_jobs
     from audit.project.memory import run_stream
-    from audit.project.run import default_jobs
 
     if len(targets) != 1 or config.source_dir or args.source:
         raise UsageError("--stream audits one bilingual file (a translation memory): give it as TARGET")

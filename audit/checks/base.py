@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from audit.model import BackTranslation, Bead, Document, Finding, Segment, Severity, Span
 
@@ -291,6 +291,25 @@ def run_rules(
         fp = base if n == 0 else fingerprint(f.code, f.target, f.source, n)
         numbered.append(_replace(f, id=f"F{i:04d}", fingerprint=fp))
     return numbered, runs
+
+
+T = TypeVar("T")
+EMBED_CHUNK = 4096  # sentences a rule embeds at once: a long document's vectors are not all held together
+
+
+def chunked(items: Iterable[T], size: Callable[[T], int], most: int = EMBED_CHUNK) -> Iterator[list[T]]:
+    """``items`` in consecutive chunks whose ``size`` adds up to about ``most`` (an item larger
+    than that is a chunk of its own): what a rule embeds, a few thousand sentences at a time."""
+    chunk: list[T] = []
+    total = 0
+    for item in items:
+        chunk.append(item)
+        total += size(item)
+        if total >= most:
+            yield chunk
+            chunk, total = [], 0
+    if chunk:
+        yield chunk
 
 
 def split_rules(ctx: Context, rules: list[Rule]) -> None:

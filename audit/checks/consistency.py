@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from os.path import commonprefix
 from typing import Any
 
-from audit.checks.base import Context, Hit, rule
+from audit.checks.base import Context, Hit, chunked, rule
 from audit.checks.garbled import in_broken_word
 from audit.lexicon.names import Dictionary, KatakanaModel
 from audit.lexicon.script import KATAKANA_RUN
@@ -515,25 +515,15 @@ def term_renderings(ctx: Context) -> dict[str, list[TermRendering]]:
     return out
 
 
-EMBED_CHUNK = 4096  # phrases embedded at once: a long document's vectors are not all held together
-
-
 def _embedded(ctx: Context, jobs: list[Any]) -> Iterator[list[Any]]:
-    """The jobs in chunks, each job with its term's and its phrases' vectors appended."""
-    start = 0
-    while start < len(jobs):
-        end, size = start, 0
-        while end < len(jobs) and (size < EMBED_CHUNK or end == start):
-            size += 1 + len(jobs[end][4])
-            end += 1
-        chunk = jobs[start:end]
+    """The jobs in chunks (bounded memory), each job with its term's and its phrases' vectors appended."""
+    for chunk in chunked(jobs, lambda job: 1 + len(job[4])):
         v = ctx.embed([t for term, _, _, t_text, phrases in chunk for t in (term, *(t_text[a:b] for a, b in phrases))])
         at, out = 0, []
         for job in chunk:
             out.append((*job, v[at], v[at + 1 : at + 1 + len(job[4])]))
             at += 1 + len(job[4])
         yield out
-        start = end
 
 
 def _renderings(chunk: list[Any], out: dict[str, list[TermRendering]]) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.checks.base import Context, Hit, rule
+from audit.checks.base import Context, Hit, chunked, rule
 from audit.checks.pairs import (
     _CLAUSE_SPLIT,
     _length_z,
@@ -181,22 +181,6 @@ def _witnessed(ctx: Context, src: list[Segment], tgt: list[Segment]) -> list[tup
     return memo[key]
 
 
-EMBED_CHUNK = 4096  # sentences OMI003 embeds at once
-
-
-def _chunks(jobs: list[_LeaveOut]) -> Iterator[list[_LeaveOut]]:
-    chunk: list[_LeaveOut] = []
-    size = 0
-    for job in jobs:
-        chunk.append(job)
-        size += 2 + len(job.tried) + len(job.fine)
-        if size >= EMBED_CHUNK:
-            yield chunk
-            chunk, size = [], 0
-    if chunk:
-        yield chunk
-
-
 @dataclass
 class _LeaveOut:
     """One pair OMI003 tries stretches of the source on: the stretches (as offsets in ``s_text``)
@@ -288,7 +272,7 @@ def unmatched_stretch(ctx: Context) -> Iterator[Hit]:
     # where a coarse stretch rose at least REFINE_SHARE of the rise reported. A third fewer
     # sentences to embed (the rule's largest cost); the same answer wherever the fine pass runs,
     # and 6 of 220 findings lost on 10,000 WMT22 system pairs (benchmarks/scale_bench.py's text).
-    for chunk in _chunks(jobs):  # a few thousand sentences' vectors at a time: bounded memory
+    for chunk in chunked(jobs, lambda job: 2 + len(job.tried) + len(job.fine)):  # bounded memory
         v = ctx.embed([t for job in chunk for t in (job.target_text(ctx), job.s_text, *job.without(job.tried))])
         at = 0
         for job in chunk:

@@ -192,7 +192,8 @@ def _results(stream: Iterator[list[Unit]], config: Config, jobs: int, executor: 
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        from audit.project.run import default_jobs, share_cores
+        from audit.parallel import default_jobs
+        from audit.project.run import share_cores
 
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
@@ -210,7 +211,8 @@ def _results(stream: Iterator[list[Unit]], config: Config, jobs: int, executor: 
         from distributed import Client, LocalCluster
     except ImportError:
         raise MissingExtraError("--executor dask", "dask") from None
-    from audit.project.run import default_jobs, share_cores
+    from audit.parallel import default_jobs
+    from audit.project.run import share_cores
 
     cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) if executor == "dask" else None
     client = Client(cluster) if cluster is not None else Client("tcp://" + executor.split("://", 1)[1], timeout=30)

@@ -18,6 +18,7 @@ from typing import Any
 from audit.config import Config
 from audit.errors import AuditError, InputError, MissingExtraError, UsageError
 from audit.model import Report
+from audit.parallel import default_jobs
 from audit.project.checks import Aggregates, aggregates_of, cross_document, missing_translations
 from audit.project.plan import Job, Plan
 from audit.project.report import ProjectReport, evaluate_totals, project_signature
@@ -60,10 +61,6 @@ def share_cores(threads: int) -> None:
     os.environ["AUDIT_ENCODER_THREADS"] = str(threads)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, str(threads))
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def run_project(
