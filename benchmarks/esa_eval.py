@@ -184,6 +184,8 @@ def main() -> int:
     print("|---|---|")
     print(f"| error-free paragraphs with a finding | {pct(sum(flagged[id(j)] for j in clean), len(clean))} |")
     print(f"| flagged paragraphs with a human-marked error (precision; base rate {100 * len(erroneous) / len(rows):.0f}%) | {pct(tp, n_flag)} |")
+    wrong_flagged = sum(flagged[id(j)] for j in rows if j.wrong)
+    print(f"| the same, counting a score under {esa.LOWEST_BAND} with no span as an error (refusals, copies) | {pct(wrong_flagged, n_flag)} |")
     print(f"| paragraphs with a major error flagged | {pct(sum(flagged[id(j)] for j in major), len(major))} |")
     print(f"| paragraphs with any error flagged | {pct(tp, len(erroneous))} |")
     n_clean_flagged = sum(flagged[id(j)] for j in clean)
@@ -228,7 +230,7 @@ def main() -> int:
         figures = {
             "split": args.split, "documents": len(docs), "judgements": len(rows), "min_confidence": min_conf,
             "model": shipped().signature(), "base_rate": len(erroneous) / len(rows),
-            "error_free_flagged": [n_clean_flagged, len(clean)], "precision": [tp, n_flag],
+            "error_free_flagged": [n_clean_flagged, len(clean)], "precision": [tp, n_flag], "precision_wrong": [wrong_flagged, n_flag],
             "major_flagged": [n_major_flagged, len(major)], "any_error_flagged": [tp, len(erroneous)],
             "characters_inside_human_spans": [inside, found], "human_characters_covered": [covered, human],
             "flagged_by_system": rates, "per_rule": {k: dict(v) for k, v in per_rule.items()}, "ranking": ranks,
