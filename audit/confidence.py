@@ -18,7 +18,9 @@ The model is deliberately small, so that a few hundred labelled findings can fit
 
 Rules the annotated data never saw fire keep their family's or the global intercept, unless the
 model file gives them a *prior* (pseudo-observations from another measurement, each with its
-provenance). The penalties are cross-validated; on the data fitted so far they shrink the
+provenance): a rule seen fewer than a handful of times there then takes its *measured* rate
+(the prior's findings and the annotated ones together, shrunk a little towards the overall
+rate) instead of the model's score. The penalties are cross-validated; on the data fitted so far they shrink the
 features to almost nothing, so a confidence is in effect its rule's rate.
 
 The score is then passed through the file's *recalibration* map (knots of an isotonic fit on the
@@ -124,8 +126,11 @@ class Model:
     risk_weights: Mapping[str, float]
     provenance: Mapping[str, Any] = field(default_factory=dict)
     recalibration: tuple[tuple[float, float], ...] = ()  # knots (score, observed rate); () = none
+    measured: Mapping[str, float] = field(default_factory=dict)  # rules the annotated data rarely sees: their rate elsewhere
 
     def confidence(self, code: str, features: Mapping[str, float]) -> float:
+        if code in self.measured:
+            return float(self.measured[code])
         z = self.intercept + self.families.get(family(code), 0.0) + self.codes.get(code, 0.0)
         z += sum(self.weights.get(k, 0.0) * v for k, v in features.items())
         return interpolate(self.recalibration, _sigmoid(z))
@@ -142,7 +147,7 @@ class Model:
     def calibrated(self, code: str) -> bool:
         """Whether the model has been fitted on findings of this kind: the reviewer model's
         (LLM…) and the knowledge checks' (KNW…) are not, and carry no confidence."""
-        return family(code) not in UNCALIBRATED or code in self.codes or family(code) in self.families
+        return family(code) not in UNCALIBRATED or code in self.codes or code in self.measured or family(code) in self.families
 
     def signature(self) -> str:
         return f"confidence:{self.version}"
@@ -166,6 +171,7 @@ class Model:
             risk_weights=dict(d["risk"]["weights"]),
             provenance=dict(d.get("provenance", {})),
             recalibration=tuple((float(x), float(y)) for x, y in d.get("recalibration", ())),
+            measured={k: float(v) for k, v in d.get("measured", {}).items()},
         )
 
 

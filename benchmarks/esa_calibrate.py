@@ -75,6 +75,7 @@ LAMBDA_GRID = (1.0, 3.0, 10.0, 30.0)
 FOLDS = 5
 MIN_FLAGGED = 15
 TARGET_PRECISION = 0.5
+MEASURED_BELOW = 5  # a rule with a prior seen fewer times than this on the tune half takes its measured rate
 LOWER_QUANTILE = 0.1  # the threshold holds the target precision in 90% of document resamples
 BOOTSTRAP = 1000
 BOOTSTRAP_SEED = 20241
@@ -85,7 +86,10 @@ PRIORS: dict[str, tuple[float, int, str]] = {
     "GLO001": (0.8, 10, "the user's glossary names the accepted forms; ESA audits load none"),
     "GLO002": (0.8, 10, "the user's glossary marks the rendering wrong; ESA audits load none"),
     "GLO003": (0.6, 10, "one of the glossary's forms with a stretch replaced; ESA audits load none"),
-    "OMI001": (0.9, 10, "a source sentence or unit with no translation at all: the ESA systems translated every paragraph"),
+    "OMI001": (0.70, 23, "WMT22 en-ja source mode, 13 systems and the reference, every finding read (2026-12-07): 16 of 23 a sentence left out "
+               "or replaced by another, garbage or nothing; 7 a fair translation the aligner paired elsewhere ('It is DAUNTING.' as 気が遠くなるような話だ)"),
+    "NAM006": (1.0, 5, "WMT22 en-ja source mode, 13 systems and the reference, every finding read (2026-12-07): 5 of 5 real ('Trade Minister' as 外相), none on the reference"),
+    "NAM007": (1.0, 1, "WMT22 en-ja source mode, 13 systems and the reference, every finding read (2026-12-07): 1 of 1 real (彼 for 'her'), none on the reference"),
     "GRB008": (0.9, 10, "WMT22 en-ja, 13 systems: 109 findings read, each a damaged placeholder (README)"),
     "NUM003": (0.9, 5, "WMT22 en-ja: none on 30,526 clean lines; each seeded case an error (README)"),
     "NUM006": (0.9, 5, "WMT22 en-ja: 3 findings on one system, all real (README)"),
@@ -157,6 +161,23 @@ def prior_rows(design: Design, default_x: dict[str, float], severity: dict[str, 
             X.append(design.row(code, x))
             y.append(rate)
     return np.array(X).reshape(-1, design.n), np.array(y)
+
+
+def measured_rates(tune: list[tuple[esa.Judgement, dict[str, Any], float, str]], base: float) -> dict[str, float]:
+    """The confidence of each rule with a prior that the tune half saw fire fewer than
+    ``MEASURED_BELOW`` times: its findings where the prior was measured and on the tune half
+    together, shrunk by two pseudo-findings at the overall rate (as the recalibration's knots
+    are). The logistic model's score would shrink such a rule towards its family, whose other
+    rules measure other things (a damaged placeholder is not a missing acronym)."""
+    seen: dict[str, list[float]] = defaultdict(list)
+    for _, f, y, _ in tune:
+        seen[f["code"]].append(y)
+    out = {}
+    for code, (rate, n, _) in PRIORS.items():
+        ys = seen.get(code, [])
+        if len(ys) < MEASURED_BELOW:
+            out[code] = round((rate * n + sum(ys) + 2 * base) / (n + len(ys) + 2), 5)
+    return out
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -382,6 +403,8 @@ def main() -> int:
         print(f"held-out, {mode}, at threshold {t}: paragraph precision {prec:.3f} over {n} paragraphs")
 
     base = 1 + len(FINDING_FEATURES)
+    measured = measured_rates(tune, float(np.mean(yt)))
+    print("measured elsewhere:", measured)
     model = {
         "version": f"esa24-{datetime.date.today():%Y%m%d}",
         "method": "L2-penalised logistic regression: global, family and rule intercepts plus shared features, "
@@ -393,6 +416,7 @@ def main() -> int:
         "codes": {c: round(float(w[base + len(design.families) + i]), 5) for i, c in enumerate(design.codes)},
         "default_threshold": thresholds,
         "recalibration": knots,
+        "measured": measured,
         "risk": {"intercept": round(float(rw[0]), 5), "weights": {k: round(float(rw[1 + i]), 5) for i, k in enumerate(RISK_FEATURES)}},
         "provenance": {
             "data": "WMT24 General MT, English→Japanese, ESA human error spans (development portion of ../shared/data/wmt24-esa)",

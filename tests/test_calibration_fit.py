@@ -77,3 +77,25 @@ def test_the_threshold_is_the_lowest_whose_lower_quantile_reaches_the_target_and
     assert t == 0.55 and how.startswith("the lowest confidence")
     t, how = fit.choose_threshold([(0.45, 0.5, 0.4, 40), (0.7, 0.6, 0.45, 16), (0.9, 1.0, 1.0, 3)])
     assert t == 0.7 and "no threshold reached" in how  # too few paragraphs at 0.9 to count
+
+
+def test_a_rule_measured_elsewhere_takes_its_measured_rate_until_the_annotated_data_sees_it():
+    base = 0.3
+    rows = [(_judgement("d", 0, True), {"code": "NUM006"}, 1.0, "source")]  # seen once: still measured elsewhere
+    rows += [(_judgement("d", k, k % 2 == 0), {"code": "GRB008"}, float(k % 2 == 0), "source") for k in range(fit.MEASURED_BELOW)]
+    measured = fit.measured_rates(rows, base)
+    rate, n, _ = fit.PRIORS["NUM006"]
+    assert measured["NUM006"] == pytest.approx((rate * n + 1 + 2 * base) / (n + 1 + 2), abs=1e-5)
+    assert "GRB008" not in measured  # seen often enough: the model's score, prior included, decides
+    rate, n, _ = fit.PRIORS["OMI001"]
+    assert measured["OMI001"] == pytest.approx((rate * n + 2 * base) / (n + 2), abs=1e-5) and measured["OMI001"] < rate
+
+
+def test_the_model_gives_a_measured_rule_its_rate_whatever_the_features():
+    d = {
+        "version": "t", "intercept": -3.0, "weights": {"length_z": 1.0}, "families": {}, "codes": {},
+        "default_threshold": {"source": 0.5}, "risk": {"intercept": 0.0, "weights": {}}, "measured": {"NAM006": 0.8},
+    }  # fmt: skip
+    model = Model.from_dict(d)
+    assert model.confidence("NAM006", {"length_z": 0.0}) == model.confidence("NAM006", {"length_z": 4.0}) == 0.8
+    assert model.calibrated("NAM006") and model.confidence("NAM001", {"length_z": 0.0}) < 0.1
