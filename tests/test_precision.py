@@ -211,3 +211,14 @@ def test_one_kana_off_at_a_name_edge_or_a_doubled_kana(en, ja):
 )
 def test_a_doubled_letter_or_a_plural_s_is_a_variant(en, ja):
     assert not [f for f in pair_findings([en], [ja], "NAM001") if "one kana" in f.message]
+
+
+def test_latin_text_kept_as_the_source_writes_it_does_not_make_a_translation_long():
+    product = "Oriflame Optimals Hydra Radiance Hydrating Day Cream + Hydra Radiance Moisturising Night Cream - Normal Skin"
+    kept = "Oriflame Optimals Hydra Radiance Hydrating Day Cream + Hydra Radiance Moisturising Night Cream - ノーマルスキン"
+    assert not pair_findings([product], [kept], "LEN001")
+    # a translation long for what it adds in Japanese is still long, whatever it keeps in Latin
+    en = "The Oriflame cream was sold out in London by Monday."
+    padded = "Oriflameのクリームは月曜日までにロンドンで売り切れたが、その後も多くの店で在庫が補充されないまま、多くの客が長い列を作って何時間も待ち続けていたと伝えられている。"
+    long = pair_findings([en], [padded], "LEN001")
+    assert len(long) == 1 and "much longer" in long[0].message and long[0].evidence["kept_from_source"] == len("Oriflame")
