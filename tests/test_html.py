@@ -30,16 +30,18 @@ HOSTILE = [
 ]
 
 # Japanese sentences with the hostile strings inside, plus one left in English, so that checks fire
-# and their spans (hostile text inside) get marked in both texts.
+# and their spans (hostile text inside) get marked in both texts: each item's translation adds a
+# clause its source does not have, so LEN001 reports the whole pair as much longer than usual
+# (the hostile text, kept as the source writes it, does not count towards its length).
 FILLER_JA = "両国は経済協力を強化することで合意し、供給網の強靱化に向けた具体的な措置について詳しく議論した。"
 FILLER_EN = "The two countries agreed to strengthen economic cooperation and discussed concrete steps for resilient supply chains."
 TARGET = (
-    "".join(f"{FILLER_JA}\n\n第{i + 1}の項目は「{h}」である。\n\n" for i, h in enumerate(HOSTILE))
+    "".join(f"{FILLER_JA}\n\n第{i + 1}の項目は「{h}」であり、その扱いについては関係者の間で長く議論が続いてきたが、両国の担当者は来月の会合でも引き続き協議し、年内に最終的な結論を出す方針である。\n\n" for i, h in enumerate(HOSTILE))
     + "This sentence <script>window.__pwned = 6</script> was left in English by the translation system.\n\n"
     + "両国は重要な課題について議論した。重要な課題について議論した。\n"
 )
 SOURCE = (
-    "".join(f"{FILLER_EN}\n\nItem {i + 1} is \"{h}\".\n\n" for i, h in enumerate(HOSTILE))
+    "".join(f"{FILLER_EN}\n\nItem {i + 1} on the list the two sides agreed is \"{h}\".\n\n" for i, h in enumerate(HOSTILE))
     + "This sentence <script>window.__pwned = 6</script> was left in English by the translation system.\n\n"
     + "The two countries discussed important issues.\n"
 )
