@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import math
 import pickle
@@ -433,6 +434,10 @@ def main() -> int:
             "recalibration": "isotonic (pool-adjacent-violators) on the tune half's out-of-fold confidences, one knot per block, interpolated",
         },
     }
+    # the version names the fit, not only the day: two fits of one day must not share a signature
+    fitted = {k: v for k, v in model.items() if k not in ("version", "provenance")}
+    digest = hashlib.sha256(json.dumps(fitted, sort_keys=True).encode()).hexdigest()[:8]
+    model["version"] = f"{model['version']}-{digest}"
     if args.dry_run:
         print(json.dumps(model, indent=1)[:3000])
         return 0
