@@ -20,8 +20,8 @@ Rules the annotated data never saw fire keep their family's or the global interc
 model file gives them a *prior* (pseudo-observations from another measurement, each with its
 provenance): a rule seen fewer than a handful of times there then takes its *measured* rate
 (the prior's findings and the annotated ones together, shrunk a little towards the overall
-rate) instead of the model's score. The penalties are cross-validated; on the data fitted so far they shrink the
-features to almost nothing, so a confidence is in effect its rule's rate.
+rate) instead of the model's score. The penalties are cross-validated; on the data fitted so
+far they shrink the features to almost nothing, so a confidence is in effect its rule's rate.
 
 The score is then passed through the file's *recalibration* map (knots of an isotonic fit on the
 out-of-fold scores, interpolated: :func:`interpolate`), so that a confidence of 0.3 is right

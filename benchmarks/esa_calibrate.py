@@ -67,7 +67,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import esa  # noqa: E402
 
-from audit.confidence import FINDING_FEATURES, RISK_FEATURES, family  # noqa: E402
+from audit.confidence import FINDING_FEATURES, RISK_FEATURES, family, interpolate  # noqa: E402
 
 OUT = ROOT / "audit" / "data" / "confidence.json"
 LAMBDA_FEATURES = 1.0  # the risk model's
@@ -256,6 +256,8 @@ def isotonic(x: np.ndarray, y: np.ndarray) -> list[list[float]]:
     ``x`` against the labels ``y`` gives blocks of rising observed rate; each block becomes a
     knot (its mean confidence, its observed rate shrunk a little towards the overall rate), and
     confidences between knots are interpolated (``audit.confidence.interpolate``)."""
+    # by hand, not scipy.optimize.isotonic_regression: scipy is no dependency of the package or
+    # its test extra, and the blocks themselves are wanted (each is shrunk below)
     order = np.argsort(x, kind="stable")
     blocks: list[list[float]] = []  # [sum of x, sum of y, count]
     for i in order:
@@ -276,10 +278,10 @@ def isotonic(x: np.ndarray, y: np.ndarray) -> list[list[float]]:
     return knots
 
 
-def recalibrated(knots: list[list[float]], conf: np.ndarray) -> np.ndarray:
-    from audit.confidence import interpolate
-
-    return np.array([interpolate(knots, float(c)) for c in conf])
+def recalibrated(knots: list[list[float]], conf: np.ndarray, codes: list[str], measured: dict[str, float]) -> np.ndarray:
+    """The confidences the shipped model gives these findings (``audit.confidence.Model``): a
+    measured rule's rate, else the model's score through the map."""
+    return np.array([measured[code] if code in measured else interpolate(knots, float(c)) for code, c in zip(codes, conf, strict=True)])
 
 
 def calibration(conf: np.ndarray, y: np.ndarray, edges: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8)) -> tuple[list[dict[str, Any]], float]:
@@ -356,8 +358,11 @@ def main() -> int:
         print(f"  CV log-loss, intercepts {a}, features {b}: {loss:.4f}")
     raw_oof = conf_oof
     knots = isotonic(raw_oof, yt)
-    conf_oof = recalibrated(knots, raw_oof)
+    measured = measured_rates(tune, float(np.mean(yt)))
+    codes_t = [f["code"] for _, f, _, _ in tune]
+    conf_oof = recalibrated(knots, raw_oof, codes_t, measured)
     print(f"recalibration: {len(knots)} knots {knots}")
+    print("measured elsewhere:", measured)
 
     # the threshold per mode, on the tune half's out-of-fold confidences
     thresholds: dict[str, float] = {}
@@ -390,7 +395,7 @@ def main() -> int:
 
     Xh = np.array([design.row(f["code"], f["features"]) for _, f, _, _ in held]).reshape(-1, design.n)
     yh = np.array([y for _, _, y, _ in held])
-    conf_h = recalibrated(knots, sigmoid(Xh @ w)) if len(held) else np.zeros(0)
+    conf_h = recalibrated(knots, sigmoid(Xh @ w), [f["code"] for _, f, _, _ in held], measured) if len(held) else np.zeros(0)
     table_h, ece_h = calibration(conf_h, yh) if len(held) else ([], float("nan"))
     table_t, ece_t = calibration(conf_oof, yt)
     table_raw, ece_raw = calibration(raw_oof, yt)
@@ -404,8 +409,6 @@ def main() -> int:
         print(f"held-out, {mode}, at threshold {t}: paragraph precision {prec:.3f} over {n} paragraphs")
 
     base = 1 + len(FINDING_FEATURES)
-    measured = measured_rates(tune, float(np.mean(yt)))
-    print("measured elsewhere:", measured)
     model = {
         "version": f"esa24-{datetime.date.today():%Y%m%d}",
         "method": "L2-penalised logistic regression: global, family and rule intercepts plus shared features, "
